@@ -1,0 +1,256 @@
+//! gzip (RFC 1952) decoding on miniz_oxide's raw inflater, with a size cap.
+//!
+//! Written by hand rather than through a gzip crate because we need three
+//! things at once: every member of a multi-member file, a hard cap on the
+//! inflated size (bombs), and errors that say *what* is wrong (truncated vs
+//! corrupt vs checksum). The header is small; the inflater does the real work.
+
+use std::fmt;
+
+use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+use miniz_oxide::inflate::TINFLStatus;
+
+/// Why a gzip stream could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GzipError {
+    /// The data ends before the stream does.
+    Truncated,
+    /// The header is malformed (bad magic, unknown method, reserved flags).
+    BadHeader(&'static str),
+    /// The deflate data is corrupt.
+    Corrupt,
+    /// The CRC-32 or length in the trailer does not match the data.
+    Checksum,
+    /// The inflated data would exceed the cap.
+    TooLarge { limit: usize },
+}
+
+impl fmt::Display for GzipError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GzipError::Truncated => write!(f, "gzip data is truncated (the file ends mid-stream)"),
+            GzipError::BadHeader(why) => write!(f, "gzip header is invalid: {why}"),
+            GzipError::Corrupt => write!(f, "gzip data is corrupt"),
+            GzipError::Checksum => write!(f, "gzip checksum does not match (the data is damaged)"),
+            GzipError::TooLarge { limit } => {
+                write!(f, "inflates to more than {} (possible decompression bomb)", human_bytes(*limit as u64))
+            }
+        }
+    }
+}
+
+impl std::error::Error for GzipError {}
+
+/// Formats a byte count as `12.3 MB` (decimal units).
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if n < 1000 {
+        return format!("{n} bytes");
+    }
+    let mut v = n as f64 / 1000.0;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}
+
+const FTEXT: u8 = 1;
+const FHCRC: u8 = 2;
+const FEXTRA: u8 = 4;
+const FNAME: u8 = 8;
+const FCOMMENT: u8 = 16;
+
+/// Inflates every member of a gzip file into one buffer of at most `limit` bytes.
+///
+/// Trailing zero padding after the last member (tape-style) is ignored; other
+/// trailing bytes that are not a gzip member are an error.
+pub fn gunzip(data: &[u8], limit: usize) -> Result<Vec<u8>, GzipError> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    loop {
+        pos += member(&data[pos..], &mut out, limit)?;
+        let rest = &data[pos..];
+        if rest.iter().all(|&b| b == 0) {
+            return Ok(out);
+        }
+        if !rest.starts_with(&[0x1f, 0x8b]) {
+            return Err(GzipError::BadHeader("unexpected bytes after the last member"));
+        }
+    }
+}
+
+/// Decodes one member, appending to `out`; returns the bytes it consumed.
+fn member(data: &[u8], out: &mut Vec<u8>, limit: usize) -> Result<usize, GzipError> {
+    let header = header_len(data)?;
+    let start_len = out.len();
+    let used = inflate_raw(&data[header..], out, limit)?;
+    let trailer = header + used;
+    let t = data.get(trailer..trailer + 8).ok_or(GzipError::Truncated)?;
+    let crc = u32::from_le_bytes([t[0], t[1], t[2], t[3]]);
+    let isize = u32::from_le_bytes([t[4], t[5], t[6], t[7]]);
+    let produced = &out[start_len..];
+    if crc32(produced) != crc || produced.len() as u32 != isize {
+        return Err(GzipError::Checksum);
+    }
+    Ok(trailer + 8)
+}
+
+fn header_len(d: &[u8]) -> Result<usize, GzipError> {
+    if d.len() < 10 {
+        return Err(if d.starts_with(&[0x1f, 0x8b]) || d.len() < 2 {
+            GzipError::Truncated
+        } else {
+            GzipError::BadHeader("not gzip")
+        });
+    }
+    if d[0] != 0x1f || d[1] != 0x8b {
+        return Err(GzipError::BadHeader("not gzip"));
+    }
+    if d[2] != 8 {
+        return Err(GzipError::BadHeader("compression method is not deflate"));
+    }
+    let flags = d[3];
+    if flags & 0xe0 != 0 {
+        return Err(GzipError::BadHeader("reserved flag bits are set"));
+    }
+    let _ = FTEXT;
+    let mut pos = 10;
+    if flags & FEXTRA != 0 {
+        let n = d.get(pos..pos + 2).ok_or(GzipError::Truncated)?;
+        pos += 2 + usize::from(u16::from_le_bytes([n[0], n[1]]));
+    }
+    for flag in [FNAME, FCOMMENT] {
+        if flags & flag != 0 {
+            let end = d.get(pos..).and_then(|r| r.iter().position(|&b| b == 0)).ok_or(GzipError::Truncated)?;
+            pos += end + 1;
+        }
+    }
+    if flags & FHCRC != 0 {
+        pos += 2;
+    }
+    if pos > d.len() {
+        return Err(GzipError::Truncated);
+    }
+    Ok(pos)
+}
+
+/// Inflates a raw deflate stream into `out`, keeping `out.len() <= limit`.
+/// Returns the number of input bytes the stream occupied.
+pub fn inflate_raw(input: &[u8], out: &mut Vec<u8>, limit: usize) -> Result<usize, GzipError> {
+    let mut state = Box::<DecompressorOxide>::default();
+    let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    let mut in_pos = 0;
+    let mut out_pos = out.len();
+    // Start from a guess (reports compress about 5-10x) and grow geometrically.
+    let want = out_pos + (input.len() * 8).clamp(4096, 1 << 22);
+    out.resize(want.min(limit.saturating_add(1)).max(out_pos + 1), 0);
+    loop {
+        let (status, consumed, written) = decompress(&mut state, &input[in_pos..], out, out_pos, flags);
+        in_pos += consumed;
+        out_pos += written;
+        match status {
+            TINFLStatus::Done => {
+                out.truncate(out_pos);
+                return Ok(in_pos);
+            }
+            TINFLStatus::HasMoreOutput => {
+                if out.len() > limit {
+                    out.truncate(out_pos);
+                    return Err(GzipError::TooLarge { limit });
+                }
+                let grow = out.len().saturating_mul(2).min(limit.saturating_add(1));
+                out.resize(grow.max(out.len() + 1), 0);
+            }
+            TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
+                out.truncate(out_pos);
+                return Err(GzipError::Truncated);
+            }
+            _ => {
+                out.truncate(out_pos);
+                return Err(GzipError::Corrupt);
+            }
+        }
+        if out_pos > limit {
+            out.truncate(out_pos);
+            return Err(GzipError::TooLarge { limit });
+        }
+    }
+}
+
+/// CRC-32 (IEEE), as gzip and zip use it.
+pub fn crc32(data: &[u8]) -> u32 {
+    static TABLE: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t = [0u32; 256];
+        for (i, slot) in t.iter_mut().enumerate() {
+            let mut c = i as u32;
+            for _ in 0..8 {
+                c = if c & 1 != 0 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 };
+            }
+            *slot = c;
+        }
+        t
+    });
+    !data.iter().fold(!0u32, |c, &b| table[((c ^ u32::from(b)) & 0xff) as usize] ^ (c >> 8))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use miniz_oxide::deflate::compress_to_vec;
+
+    /// Builds a gzip member around `data` (for tests).
+    pub fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut v = vec![0x1f, 0x8b, 8, FNAME, 0, 0, 0, 0, 0, 3];
+        v.extend_from_slice(b"report.json\0");
+        v.extend(compress_to_vec(data, 6));
+        v.extend(crc32(data).to_le_bytes());
+        v.extend((data.len() as u32).to_le_bytes());
+        v
+    }
+
+    #[test]
+    fn crc_known_value() {
+        assert_eq!(crc32(b"123456789"), 0xcbf4_3926);
+    }
+
+    #[test]
+    fn round_trip_and_multi_member() {
+        assert_eq!(gunzip(&gzip(b"hello"), 100).unwrap(), b"hello");
+        let mut two = gzip(b"{\"a\":");
+        two.extend(gzip(b"1}"));
+        two.extend([0, 0, 0]);
+        assert_eq!(gunzip(&two, 100).unwrap(), b"{\"a\":1}");
+    }
+
+    #[test]
+    fn truncated_and_corrupt() {
+        let g = gzip(&vec![b'x'; 5000]);
+        for cut in [1, 5, 12, g.len() / 2, g.len() - 4] {
+            assert_eq!(gunzip(&g[..cut], 1 << 20), Err(GzipError::Truncated), "cut at {cut}");
+        }
+        let mut bad = g.clone();
+        let n = bad.len();
+        bad[n - 6] ^= 0xff; // CRC byte
+        assert_eq!(gunzip(&bad, 1 << 20), Err(GzipError::Checksum));
+        let mut bad = gzip(b"some text that compresses into a few deflate blocks");
+        bad[24] ^= 0xff;
+        assert!(matches!(gunzip(&bad, 1 << 20), Err(GzipError::Corrupt | GzipError::Checksum | GzipError::Truncated)));
+        assert_eq!(
+            gunzip(b"\x1f\x8b\x09\0\0\0\0\0\0\0", 10),
+            Err(GzipError::BadHeader("compression method is not deflate"))
+        );
+    }
+
+    #[test]
+    fn cap_stops_a_bomb() {
+        let bomb = gzip(&vec![0u8; 10_000_000]);
+        assert!(bomb.len() < 20_000);
+        assert_eq!(gunzip(&bomb, 1_000_000), Err(GzipError::TooLarge { limit: 1_000_000 }));
+        assert_eq!(gunzip(&bomb, 10_000_000).map(|v| v.len()), Ok(10_000_000));
+        assert!(GzipError::TooLarge { limit: 64_000_000 }.to_string().contains("64.0 MB"));
+    }
+}

@@ -1,0 +1,280 @@
+//! Bytes to report payloads: sniffing, decompression and unpacking of
+//! containers (gzip, zip, e-mail, mailbox), with limits against hostile input.
+//!
+//! Nothing here knows about browsers; the UI hands in bytes and gets back
+//! JSON payloads plus a list of what was skipped or broken, each with the
+//! place inside the file where it happened.
+
+pub mod gzip;
+pub mod mbox;
+pub mod mime;
+pub mod sniff;
+pub mod zip;
+
+use std::fmt;
+use std::rc::Rc;
+
+pub use sniff::{sniff, Format};
+
+/// Bounds on the work one file may cause. The defaults are generous for real
+/// reports (a large Google report is a few hundred KB) and stop bombs.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest decompressed size of any single gzip stream or zip entry.
+    pub max_inflated: usize,
+    /// Largest decompressed size summed over everything inside one file.
+    pub max_total_inflated: usize,
+    /// Most entries read from one zip archive.
+    pub max_zip_entries: usize,
+    /// Deepest nesting of containers (a gzip in a zip in an e-mail is 3).
+    pub max_depth: u8,
+    /// Most messages read from one mailbox.
+    pub max_messages: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_inflated: 64 << 20,
+            max_total_inflated: 1 << 30,
+            max_zip_entries: 100_000,
+            max_depth: 6,
+            max_messages: 1_000_000,
+        }
+    }
+}
+
+/// Headers of the e-mail a report came in, for display and cross-checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailMeta {
+    /// `Subject`, with RFC 2047 encoded words decoded.
+    pub subject: Option<String>,
+    /// `TLS-Report-Domain` (RFC 8460 section 5.3).
+    pub report_domain: Option<String>,
+    /// `TLS-Report-Submitter` (RFC 8460 section 5.3).
+    pub report_submitter: Option<String>,
+}
+
+/// One report document found in a file.
+#[derive(Debug, Clone)]
+pub struct Payload {
+    /// Where inside the file it was (`"reports.zip › a.json.gz"`); empty for the file itself.
+    pub origin: String,
+    /// The JSON bytes.
+    pub json: Vec<u8>,
+    /// The e-mail it was attached to, if any.
+    pub mail: Option<Rc<MailMeta>>,
+}
+
+/// Why part of a file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// gzip decoding failed.
+    Gzip(gzip::GzipError),
+    /// The zip archive is malformed or exceeds a limit.
+    Zip(zip::ZipError),
+    /// The bytes are not any format this tool reads.
+    NotAReport { preview: String },
+    /// The file is empty.
+    Empty,
+    /// Containers nest deeper than the limit.
+    TooDeep { limit: u8 },
+    /// The total inflated size of the file's contents passed the limit.
+    TotalTooLarge { limit: usize },
+    /// An e-mail had no part that holds a report.
+    NoReportInMail,
+    /// A mailbox had more messages than the limit; the rest were not read.
+    TooManyMessages { limit: usize },
+}
+
+impl fmt::Display for IngestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IngestError::Gzip(e) => e.fmt(f),
+            IngestError::Zip(e) => e.fmt(f),
+            IngestError::NotAReport { preview } => {
+                write!(f, "not a TLS report: neither JSON, gzip, zip, e-mail nor mailbox (starts with {preview})")
+            }
+            IngestError::Empty => write!(f, "the file is empty"),
+            IngestError::TooDeep { limit } => write!(f, "containers nest more than {limit} levels deep"),
+            IngestError::TotalTooLarge { limit } => write!(
+                f,
+                "contents inflate to more than {} in all (possible decompression bomb)",
+                gzip::human_bytes(*limit as u64)
+            ),
+            IngestError::NoReportInMail => write!(f, "the e-mail has no TLS report attached"),
+            IngestError::TooManyMessages { limit } => {
+                write!(f, "the mailbox holds more than {limit} messages; the rest were not read")
+            }
+        }
+    }
+}
+
+impl std::error::Error for IngestError {}
+
+/// A problem at a place inside a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    /// Where inside the file (empty for the file itself).
+    pub origin: String,
+    /// What happened.
+    pub what: T,
+}
+
+/// Everything found in one file.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    /// The outermost format, as sniffed.
+    pub format: Option<Format>,
+    /// Report documents, in file order.
+    pub payloads: Vec<Payload>,
+    /// Parts that are not reports (a text body, a README in a zip, a message without a report).
+    pub skipped: Vec<Located<String>>,
+    /// Parts that could not be read.
+    pub errors: Vec<Located<IngestError>>,
+}
+
+/// Finds every report document in `bytes`.
+pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
+    let mut out = Extracted { format: Some(sniff(bytes)), ..Extracted::default() };
+    if bytes.is_empty() {
+        out.errors.push(Located { origin: String::new(), what: IngestError::Empty });
+        return out;
+    }
+    let mut walker = Walker { limits, budget: limits.max_total_inflated, out: &mut out };
+    walker.walk(bytes, String::new(), 0, None, true);
+    out
+}
+
+/// Joins a place inside a file to a name found there.
+pub(crate) fn join(origin: &str, name: &str) -> String {
+    if origin.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{origin} › {name}")
+    }
+}
+
+struct Walker<'a> {
+    limits: &'a Limits,
+    /// Inflated bytes still allowed for this file.
+    budget: usize,
+    out: &'a mut Extracted,
+}
+
+impl Walker<'_> {
+    fn error(&mut self, origin: &str, what: IngestError) {
+        self.out.errors.push(Located { origin: origin.to_owned(), what });
+    }
+
+    fn skip(&mut self, origin: &str, why: String) {
+        self.out.skipped.push(Located { origin: origin.to_owned(), what: why });
+    }
+
+    /// Takes `n` bytes from the file's inflation budget.
+    fn spend(&mut self, n: usize, origin: &str) -> bool {
+        if n > self.budget {
+            self.budget = 0;
+            self.error(origin, IngestError::TotalTooLarge { limit: self.limits.max_total_inflated });
+            return false;
+        }
+        self.budget -= n;
+        true
+    }
+
+    /// The cap for one decompression: the per-stream limit or what is left of the budget.
+    fn cap(&self) -> usize {
+        self.limits.max_inflated.min(self.budget)
+    }
+
+    fn walk(&mut self, bytes: &[u8], origin: String, depth: u8, mail: Option<Rc<MailMeta>>, top: bool) {
+        if depth > self.limits.max_depth {
+            self.error(&origin, IngestError::TooDeep { limit: self.limits.max_depth });
+            return;
+        }
+        match sniff(bytes) {
+            Format::Json => self.out.payloads.push(Payload { origin, json: bytes.to_vec(), mail }),
+            Format::Gzip => match gzip::gunzip(bytes, self.cap()) {
+                Ok(inner) => {
+                    if self.spend(inner.len(), &origin) {
+                        self.walk(&inner, origin, depth + 1, mail, top);
+                    }
+                }
+                Err(gzip::GzipError::TooLarge { .. }) if self.budget < self.limits.max_inflated => {
+                    self.error(&origin, IngestError::TotalTooLarge { limit: self.limits.max_total_inflated })
+                }
+                Err(e) => self.error(&origin, IngestError::Gzip(e)),
+            },
+            Format::Zip => self.walk_zip(bytes, &origin, depth, mail),
+            Format::Email => self.walk_mail(bytes, &origin, depth, top),
+            Format::Mbox => self.walk_mbox(bytes, &origin, depth),
+            Format::Unknown if top => {
+                let what = if bytes.iter().all(u8::is_ascii_whitespace) {
+                    IngestError::Empty
+                } else {
+                    IngestError::NotAReport { preview: sniff::preview(bytes) }
+                };
+                self.error(&origin, what)
+            }
+            Format::Unknown => self.skip(&origin, "not a report".to_owned()),
+        }
+    }
+
+    fn walk_zip(&mut self, bytes: &[u8], origin: &str, depth: u8, mail: Option<Rc<MailMeta>>) {
+        let entries = match zip::entries(bytes, self.limits.max_zip_entries) {
+            Ok(e) => e,
+            Err(e) => return self.error(origin, IngestError::Zip(e)),
+        };
+        for entry in entries {
+            let here = join(origin, &entry.name);
+            if entry.is_dir {
+                continue;
+            }
+            match zip::read(bytes, &entry, self.cap()) {
+                Ok(data) => {
+                    if !self.spend(data.len(), &here) {
+                        return;
+                    }
+                    self.walk(&data, here, depth + 1, mail.clone(), false)
+                }
+                Err(zip::ZipError::TooLarge { .. }) if self.budget < self.limits.max_inflated => {
+                    return self.error(&here, IngestError::TotalTooLarge { limit: self.limits.max_total_inflated })
+                }
+                Err(e) => self.error(&here, IngestError::Zip(e)),
+            }
+        }
+    }
+
+    fn walk_mail(&mut self, bytes: &[u8], origin: &str, depth: u8, top: bool) {
+        let msg = mime::parse_message(bytes);
+        let meta = Rc::new(msg.meta());
+        let found_before = self.out.payloads.len() + self.out.errors.len();
+        for part in msg.report_parts() {
+            let here = join(origin, &part.label());
+            match part.decoded_body() {
+                Ok(body) => self.walk(&body, here, depth + 1, Some(meta.clone()), false),
+                Err(e) => self.skip(&here, format!("body could not be decoded: {e}")),
+            }
+        }
+        if self.out.payloads.len() + self.out.errors.len() == found_before {
+            let subject = meta.subject.clone().unwrap_or_else(|| "(no subject)".into());
+            if top {
+                self.error(origin, IngestError::NoReportInMail);
+            } else {
+                self.skip(origin, format!("message \"{subject}\" has no TLS report"));
+            }
+        }
+    }
+
+    fn walk_mbox(&mut self, bytes: &[u8], origin: &str, depth: u8) {
+        for (i, msg) in mbox::messages(bytes).enumerate() {
+            if i >= self.limits.max_messages {
+                return self.error(origin, IngestError::TooManyMessages { limit: self.limits.max_messages });
+            }
+            let here = join(origin, &format!("message {}", i + 1));
+            let msg = mbox::unescape(msg);
+            self.walk_mail(&msg, &here, depth + 1, false);
+        }
+    }
+}
