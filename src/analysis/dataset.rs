@@ -1,0 +1,293 @@
+//! Everything loaded so far: per-file outcomes and the unique reports.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::ingest::{self, Format, Limits, MailMeta};
+use crate::report::{parse_report, Report, Warning};
+
+/// How a file fared, as the file list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Every report read cleanly.
+    Ok,
+    /// Reports were read, with deviations or unreadable parts.
+    Warning,
+    /// No report could be read.
+    Error,
+}
+
+impl Status {
+    /// The `data-status` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warning => "warning",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// One line of a file's problem list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where inside the file (entry, message, report), empty for the file itself.
+    pub origin: String,
+    /// Error (something was not read) or warning (read, with a deviation).
+    pub is_error: bool,
+    /// Plain-words description.
+    pub message: String,
+}
+
+/// Most problems kept per file; a mailbox of 10,000 odd reports would
+/// otherwise hold 10,000 copies of the same sentence.
+pub const MAX_PROBLEMS_PER_FILE: usize = 200;
+
+/// The result of loading one file.
+#[derive(Debug, Clone)]
+pub struct FileOutcome {
+    /// Stable id (the order files were given in).
+    pub id: usize,
+    /// The file name (with its folder path when it came from a folder).
+    pub name: String,
+    /// Size in bytes.
+    pub size: usize,
+    /// The sniffed outer format.
+    pub format: Option<Format>,
+    /// Reports found in the file, duplicates included.
+    pub reports: usize,
+    /// Of those, how many were already loaded from this or another file.
+    pub duplicates: usize,
+    /// Errors and warnings, at most [`MAX_PROBLEMS_PER_FILE`].
+    pub problems: Vec<Problem>,
+    /// Errors and warnings in all, kept even when the list is capped.
+    pub error_count: usize,
+    /// Warnings in all.
+    pub warning_count: usize,
+    /// Parts that are not reports, with why.
+    pub skipped: Vec<ingest::Located<String>>,
+    /// The e-mail headers, when the file is a single message.
+    pub mail: Option<MailMeta>,
+}
+
+impl FileOutcome {
+    /// `ok`, `warning` or `error`.
+    pub fn status(&self) -> Status {
+        if self.reports == 0 {
+            Status::Error
+        } else if self.error_count > 0 || self.warning_count > 0 {
+            Status::Warning
+        } else {
+            Status::Ok
+        }
+    }
+
+    /// The first error's message, the short reason an error row shows.
+    pub fn reason(&self) -> Option<String> {
+        let p = self.problems.iter().find(|p| p.is_error).or(self.problems.first())?;
+        Some(if p.origin.is_empty() { p.message.clone() } else { format!("{}: {}", p.origin, p.message) })
+    }
+
+    fn push(&mut self, origin: String, is_error: bool, message: String) {
+        if is_error {
+            self.error_count += 1;
+        } else {
+            self.warning_count += 1;
+        }
+        if self.problems.len() < MAX_PROBLEMS_PER_FILE {
+            self.problems.push(Problem { origin, is_error, message });
+        }
+    }
+}
+
+/// A unique report and what is known about where it came from.
+#[derive(Debug, Clone)]
+pub struct StoredReport {
+    /// The report.
+    pub report: Report,
+    /// Deviations found while parsing it (from its first delivery).
+    pub warnings: Vec<Warning>,
+    /// The file it was first read from.
+    pub file: usize,
+    /// Where inside that file.
+    pub origin: String,
+    /// Files that delivered it again.
+    pub duplicate_files: Vec<usize>,
+}
+
+/// The loaded data set: files in the order given, and unique reports.
+#[derive(Debug, Default)]
+pub struct Dataset {
+    files: Vec<FileOutcome>,
+    reports: Vec<StoredReport>,
+    index: HashMap<(Rc<str>, Rc<str>), usize>,
+    duplicates: usize,
+    limits: Limits,
+}
+
+impl Dataset {
+    /// An empty data set with the default limits.
+    pub fn new() -> Dataset {
+        Dataset::default()
+    }
+
+    /// An empty data set with the given limits.
+    pub fn with_limits(limits: Limits) -> Dataset {
+        Dataset { limits, ..Dataset::default() }
+    }
+
+    /// Every file given so far, in order.
+    pub fn files(&self) -> &[FileOutcome] {
+        &self.files
+    }
+
+    /// Unique reports, in the order they were first seen.
+    pub fn reports(&self) -> &[StoredReport] {
+        &self.reports
+    }
+
+    /// Report deliveries that were skipped as duplicates.
+    pub fn duplicate_count(&self) -> usize {
+        self.duplicates
+    }
+
+    /// Records a file that could not be read at all (say, the browser failed to read it).
+    pub fn add_unreadable(&mut self, name: &str, size: usize, why: &str) -> &FileOutcome {
+        let mut outcome = self.blank_outcome(name, size);
+        outcome.push(String::new(), true, why.to_owned());
+        self.files.push(outcome);
+        &self.files[self.files.len() - 1]
+    }
+
+    fn blank_outcome(&self, name: &str, size: usize) -> FileOutcome {
+        FileOutcome {
+            id: self.files.len(),
+            name: name.to_owned(),
+            size,
+            format: None,
+            reports: 0,
+            duplicates: 0,
+            problems: Vec::new(),
+            error_count: 0,
+            warning_count: 0,
+            skipped: Vec::new(),
+            mail: None,
+        }
+    }
+
+    /// Loads one file: unpacks it, parses every report in it, de-duplicates,
+    /// and records what happened. Never fails; problems land in the outcome.
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> &FileOutcome {
+        let extracted = ingest::extract(bytes, &self.limits);
+        let mut outcome = self.blank_outcome(name, bytes.len());
+        outcome.format = extracted.format;
+        for e in extracted.errors {
+            outcome.push(e.origin, true, e.what.to_string());
+        }
+        outcome.skipped = extracted.skipped;
+        let single_mail = matches!(extracted.format, Some(Format::Email));
+        for payload in extracted.payloads {
+            if single_mail && outcome.mail.is_none() {
+                outcome.mail = payload.mail.as_deref().cloned();
+            }
+            let parsed = match parse_report(&payload.json) {
+                Ok(p) => p,
+                Err(e) => {
+                    outcome.push(payload.origin, true, e.to_string());
+                    continue;
+                }
+            };
+            outcome.reports += 1;
+            let mut warnings = parsed.warnings;
+            if let Some(mail) = &payload.mail {
+                warnings.extend(cross_check(&parsed.report, mail));
+            }
+            let label = payload.origin.clone();
+            for w in &warnings {
+                outcome.push(label.clone(), false, w.to_string());
+            }
+            let key: (Rc<str>, Rc<str>) =
+                (parsed.report.organization_name.as_str().into(), parsed.report.report_id.as_str().into());
+            match self.index.get(&key) {
+                Some(&i) => {
+                    outcome.duplicates += 1;
+                    self.duplicates += 1;
+                    let first = &mut self.reports[i];
+                    if first.report != parsed.report {
+                        outcome.push(label, false, "same organization and report-id as an earlier report, but different content; the first copy is counted".into());
+                    }
+                    first.duplicate_files.push(outcome.id);
+                }
+                None => {
+                    self.index.insert(key, self.reports.len());
+                    self.reports.push(StoredReport {
+                        report: parsed.report,
+                        warnings,
+                        file: outcome.id,
+                        origin: payload.origin,
+                        duplicate_files: Vec::new(),
+                    });
+                }
+            }
+        }
+        if outcome.reports == 0 && outcome.error_count == 0 {
+            let why = match outcome.skipped.len() {
+                0 => "no TLS report found in the file".to_owned(),
+                n => format!("no TLS report found in the file ({n} parts without one)"),
+            };
+            outcome.push(String::new(), true, why);
+        }
+        self.files.push(outcome);
+        &self.files[self.files.len() - 1]
+    }
+}
+
+/// Compares the e-mail's TLS-Report headers with the report (the JSON wins).
+fn cross_check(report: &Report, mail: &MailMeta) -> Vec<Warning> {
+    use crate::report::WarningKind;
+    let mut out = Vec::new();
+    if let Some(header) = &mail.report_domain {
+        let want = normalize_domain(header);
+        let domains: Vec<String> =
+            report.policies.iter().filter_map(|p| p.policy.policy_domain.as_deref()).map(normalize_domain).collect();
+        if !domains.is_empty() && !domains.contains(&want) {
+            out.push(Warning {
+                path: "TLS-Report-Domain".into(),
+                kind: WarningKind::HeaderMismatch { header: header.clone(), report: domains.join(", ") },
+            });
+        }
+    }
+    if let (Some(sub), Some(contact)) = (&mail.report_submitter, &report.contact_info) {
+        let sub = normalize_domain(sub);
+        let contact_domain = contact_domain(contact);
+        if let Some(cd) = contact_domain {
+            let related = cd == sub || cd.ends_with(&format!(".{sub}")) || sub.ends_with(&format!(".{cd}"));
+            if !related {
+                out.push(Warning {
+                    path: "TLS-Report-Submitter".into(),
+                    kind: WarningKind::HeaderMismatch {
+                        header: mail.report_submitter.clone().unwrap_or_default(),
+                        report: format!("contact-info {contact}"),
+                    },
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Lower-cases a domain and drops a trailing dot, so `Example.COM.` and `example.com` agree.
+pub fn normalize_domain(d: &str) -> String {
+    d.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The domain of a `contact-info` value: an address, a `mailto:` URI or an URL.
+fn contact_domain(contact: &str) -> Option<String> {
+    let c = contact.trim();
+    let c = c.strip_prefix("mailto:").unwrap_or(c);
+    if let Some((_, host)) = c.rsplit_once('@') {
+        return Some(normalize_domain(host.split(['>', '?', ' ']).next()?));
+    }
+    let rest = c.strip_prefix("https://").or_else(|| c.strip_prefix("http://"))?;
+    Some(normalize_domain(rest.split(['/', ':', '?']).next()?))
+}

@@ -1,0 +1,9 @@
+//! From parsed reports to answers: de-duplication, per-file outcomes and
+//! aggregation. No UI code; tested natively.
+
+mod aggregate;
+mod dataset;
+pub mod table;
+
+pub use aggregate::*;
+pub use dataset::*;

@@ -1,0 +1,157 @@
+//! Sorting table rows by any column, kept out of the views so it is tested natively.
+
+use std::cmp::Ordering;
+
+use super::aggregate::{DomainRow, FailureRow, OrgRow, ResultTypeRow};
+
+/// The value a cell sorts by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SortKey<'a> {
+    /// Text, compared case-insensitively.
+    Text(&'a str),
+    /// A number; `NaN`-free by construction.
+    Num(f64),
+}
+
+impl SortKey<'_> {
+    fn cmp(&self, other: &SortKey<'_>) -> Ordering {
+        match (self, other) {
+            (SortKey::Num(a), SortKey::Num(b)) => a.partial_cmp(b).unwrap_or(Ordering::Equal),
+            (SortKey::Text(a), SortKey::Text(b)) => {
+                let (a, b) = (a.bytes().map(|c| c.to_ascii_lowercase()), b.bytes().map(|c| c.to_ascii_lowercase()));
+                a.cmp(b)
+            }
+            // Numbers before text; only happens for mixed columns, which we don't have.
+            (SortKey::Num(_), SortKey::Text(_)) => Ordering::Less,
+            (SortKey::Text(_), SortKey::Num(_)) => Ordering::Greater,
+        }
+    }
+}
+
+/// A row that can be sorted by a named column.
+pub trait Sortable {
+    /// The key of `column`; unknown columns sort as empty text.
+    fn sort_key(&self, column: &str) -> SortKey<'_>;
+}
+
+/// Which column and direction a table is sorted by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortState {
+    /// Column id.
+    pub column: &'static str,
+    /// Largest first.
+    pub descending: bool,
+}
+
+impl SortState {
+    /// Sorting by `column`, largest first for numbers is the usual default.
+    pub fn new(column: &'static str, descending: bool) -> SortState {
+        SortState { column, descending }
+    }
+
+    /// Clicking a header: the same column flips direction; a new one starts in
+    /// its natural direction (largest first for numbers, A to Z for text).
+    pub fn clicked(&self, column: &'static str, numeric: bool) -> SortState {
+        if self.column == column {
+            SortState { column, descending: !self.descending }
+        } else {
+            SortState { column, descending: numeric }
+        }
+    }
+}
+
+/// Row indices of `rows` in the order `sort` asks for. Stable: ties keep their order.
+pub fn sorted_indices<T: Sortable>(rows: &[T], sort: &SortState) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..rows.len()).collect();
+    idx.sort_by(|&a, &b| {
+        let o = rows[a].sort_key(sort.column).cmp(&rows[b].sort_key(sort.column));
+        if sort.descending {
+            o.reverse()
+        } else {
+            o
+        }
+    });
+    idx
+}
+
+fn rate(r: Option<f64>) -> SortKey<'static> {
+    SortKey::Num(r.unwrap_or(-1.0))
+}
+
+impl Sortable for DomainRow {
+    fn sort_key(&self, column: &str) -> SortKey<'_> {
+        match column {
+            "domain" => SortKey::Text(&self.domain),
+            "reports" => SortKey::Num(self.reports as f64),
+            "successful" => SortKey::Num(self.totals.successful as f64),
+            "failed" => SortKey::Num(self.totals.failed as f64),
+            "rate" => rate(self.totals.success_rate()),
+            _ => SortKey::Text(""),
+        }
+    }
+}
+
+impl Sortable for OrgRow {
+    fn sort_key(&self, column: &str) -> SortKey<'_> {
+        match column {
+            "org" => SortKey::Text(&self.org),
+            "reports" => SortKey::Num(self.reports as f64),
+            "successful" => SortKey::Num(self.totals.successful as f64),
+            "failed" => SortKey::Num(self.totals.failed as f64),
+            "rate" => rate(self.totals.success_rate()),
+            _ => SortKey::Text(""),
+        }
+    }
+}
+
+impl Sortable for ResultTypeRow {
+    fn sort_key(&self, column: &str) -> SortKey<'_> {
+        match column {
+            "result_type" => SortKey::Text(&self.result_type),
+            "sessions" => SortKey::Num(self.sessions as f64),
+            "details" => SortKey::Num(self.details as f64),
+            "domains" => SortKey::Num(self.domains as f64),
+            _ => SortKey::Text(""),
+        }
+    }
+}
+
+impl Sortable for FailureRow {
+    fn sort_key(&self, column: &str) -> SortKey<'_> {
+        match column {
+            "result_type" => SortKey::Text(&self.result_type),
+            "domain" => SortKey::Text(&self.domain),
+            "policy_type" => SortKey::Text(&self.policy_type),
+            "receiving_mx" => SortKey::Text(&self.receiving_mx),
+            "receiving_ip" => SortKey::Text(&self.receiving_ip),
+            "sending_ip" => SortKey::Text(&self.sending_ip),
+            "count" => SortKey::Num(self.count as f64),
+            "reason" => SortKey::Text(&self.reason),
+            "org" => SortKey::Text(&self.org),
+            "day" => SortKey::Num(self.day.0 as f64),
+            _ => SortKey::Text(""),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Totals;
+
+    fn org(name: &str, reports: usize, ok: u64) -> OrgRow {
+        OrgRow { org: name.into(), reports, totals: Totals { successful: ok, failed: 0 } }
+    }
+
+    #[test]
+    fn sorts_by_any_column_both_ways() {
+        let rows = vec![org("b", 2, 10), org("A", 1, 30), org("c", 3, 20)];
+        assert_eq!(sorted_indices(&rows, &SortState::new("org", false)), vec![1, 0, 2]);
+        assert_eq!(sorted_indices(&rows, &SortState::new("reports", true)), vec![2, 0, 1]);
+        assert_eq!(sorted_indices(&rows, &SortState::new("successful", false)), vec![0, 2, 1]);
+        let s = SortState::new("org", false).clicked("org", false);
+        assert!(s.descending);
+        assert_eq!(s.clicked("reports", true), SortState::new("reports", true));
+        assert_eq!(s.clicked("domain", false), SortState::new("domain", false));
+    }
+}
