@@ -1,0 +1,176 @@
+//! Reading files from the browser into the data set without freezing the page.
+
+use js_sys::{Array, Promise, Uint8Array};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::state::AppState;
+use crate::format;
+
+/// Files above this size are refused before reading; no real report comes close.
+pub const MAX_FILE_BYTES: f64 = 1024.0 * 1024.0 * 1024.0;
+
+/// Files read concurrently: the browser reads in parallel much faster than one by one.
+const READ_BATCH: usize = 32;
+
+/// Longest stretch of parsing before the page gets the main thread back (ms).
+const SLICE_MS: f64 = 12.0;
+
+/// A file to load: name and where its bytes come from.
+pub enum Source {
+    /// A file the user gave.
+    File(web_sys::File),
+    /// Bytes bundled into the app (the samples).
+    Static(&'static str, &'static [u8]),
+}
+
+impl Source {
+    fn name(&self) -> String {
+        match self {
+            // A file from a folder keeps its path inside the folder.
+            Source::File(f) => {
+                let rel = js_sys::Reflect::get(f, &"webkitRelativePath".into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default();
+                if rel.is_empty() {
+                    f.name()
+                } else {
+                    rel
+                }
+            }
+            Source::Static(n, _) => (*n).to_owned(),
+        }
+    }
+
+    fn size(&self) -> f64 {
+        match self {
+            Source::File(f) => f.size(),
+            Source::Static(_, b) => b.len() as f64,
+        }
+    }
+}
+
+/// Collects the files of a `FileList`.
+pub fn from_file_list(list: &web_sys::FileList) -> Vec<Source> {
+    (0..list.length()).filter_map(|i| list.item(i)).map(Source::File).collect()
+}
+
+/// Loads `sources` into the data set in the background, with progress.
+pub fn load(state: AppState, sources: Vec<Source>) {
+    if sources.is_empty() {
+        return;
+    }
+    let bytes: f64 = sources.iter().map(Source::size).sum();
+    state.progress.update(|p| {
+        if state.pending.get_untracked() == 0 {
+            *p = Default::default();
+        }
+        p.files_total += sources.len();
+        p.bytes_total += bytes as u64;
+    });
+    state.pending.update(|n| *n += 1);
+    spawn_local(async move {
+        let mut slice_start = js_sys::Date::now();
+        let mut sources = sources.into_iter().peekable();
+        while sources.peek().is_some() {
+            let batch: Vec<Source> = sources.by_ref().take(READ_BATCH).collect();
+            let contents = read_batch(&batch).await;
+            for (src, content) in batch.iter().zip(contents) {
+                let name = src.name();
+                let size = src.size();
+                state.data.update_value(|d| match content {
+                    Content::Bytes(b) => {
+                        d.add_file(&name, &b);
+                    }
+                    Content::Static(b) => {
+                        d.add_file(&name, b);
+                    }
+                    Content::Refused => {
+                        d.add_unreadable(
+                            &name,
+                            size as usize,
+                            &format!(
+                                "the file is {}, larger than the {} this page reads; it was not opened",
+                                format::bytes(size as u64),
+                                format::bytes(MAX_FILE_BYTES as u64)
+                            ),
+                        );
+                    }
+                    Content::Failed(why) => {
+                        d.add_unreadable(&name, size as usize, &format!("the browser could not read the file: {why}"));
+                    }
+                });
+                state.progress.update(|p| {
+                    p.files_done += 1;
+                    p.bytes_done += size as u64;
+                });
+                if js_sys::Date::now() - slice_start > SLICE_MS {
+                    state.bump();
+                    yield_now().await;
+                    slice_start = js_sys::Date::now();
+                }
+            }
+        }
+        state.pending.update(|n| *n -= 1);
+        state.bump();
+    });
+}
+
+enum Content {
+    Bytes(Vec<u8>),
+    Static(&'static [u8]),
+    Refused,
+    Failed(String),
+}
+
+/// Reads a batch of files concurrently.
+async fn read_batch(batch: &[Source]) -> Vec<Content> {
+    let promises = Array::new();
+    for src in batch {
+        if let Source::File(f) = src {
+            if f.size() <= MAX_FILE_BYTES {
+                promises.push(&f.array_buffer());
+                continue;
+            }
+        }
+        promises.push(&Promise::resolve(&wasm_bindgen::JsValue::NULL));
+    }
+    // allSettled: one unreadable file must not fail the batch.
+    let settled = match JsFuture::from(Promise::all_settled(&promises)).await {
+        Ok(v) => v.unchecked_into::<Array>(),
+        Err(e) => {
+            let why = e.as_string().unwrap_or_else(|| "unknown error".into());
+            return batch.iter().map(|_| Content::Failed(why.clone())).collect();
+        }
+    };
+    batch
+        .iter()
+        .enumerate()
+        .map(|(i, src)| match src {
+            Source::Static(_, b) => Content::Static(b),
+            Source::File(f) if f.size() > MAX_FILE_BYTES => Content::Refused,
+            Source::File(_) => {
+                let entry = settled.get(i as u32);
+                let get = |k: &str| js_sys::Reflect::get(&entry, &k.into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
+                if get("status").as_string().as_deref() == Some("fulfilled") {
+                    Content::Bytes(Uint8Array::new(&get("value")).to_vec())
+                } else {
+                    let reason = get("reason");
+                    let why = js_sys::Reflect::get(&reason, &"message".into())
+                        .ok()
+                        .and_then(|m| m.as_string())
+                        .unwrap_or_else(|| "unknown error".into());
+                    Content::Failed(why)
+                }
+            }
+        })
+        .collect()
+}
+
+/// Gives the main thread back to the browser for one turn of the event loop.
+async fn yield_now() {
+    gloo::timers::future::TimeoutFuture::new(0).await;
+}

@@ -1,0 +1,53 @@
+//! The page: small components that call into the pure logic. Views hold no
+//! business logic; they render what `analysis` derived.
+
+mod drop_zone;
+mod file_list;
+mod intro;
+mod kpis;
+mod loader;
+mod panic;
+mod progress;
+mod state;
+mod tables;
+
+use leptos::prelude::*;
+
+pub use panic::install_panic_hook;
+use state::AppState;
+
+/// The application root.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    let has_data = move || state.file_count() > 0;
+    view! {
+        <div class="app" data-testid="app" data-state=move || state.phase().as_str()>
+            <header class="topbar">
+                <div class="brand">
+                    <svg class="logo" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                        <rect x="4" y="10" width="16" height="11" rx="2.5" fill="currentColor" />
+                        <path d="M8 10V7.5a4 4 0 0 1 8 0V10" fill="none" stroke="currentColor" stroke-width="2.2" />
+                    </svg>
+                    <span class="title">"TLS-RPT Viewer"</span>
+                </div>
+                <p class="privacy">"Runs entirely in your browser. No file leaves this machine."</p>
+            </header>
+            <main>
+                <intro::Intro />
+                <drop_zone::DropZone />
+                <progress::ProgressBar />
+                <Show when=has_data>
+                    <kpis::KpiStrip />
+                    <file_list::FileList />
+                    <tables::SummaryTables />
+                    <tables::FailureTable />
+                </Show>
+            </main>
+            <footer class="footer">
+                "Reads SMTP TLS reports (RFC 8460): .json, .json.gz, .zip, .eml and .mbox. Open source."
+            </footer>
+        </div>
+    }
+}

@@ -1,0 +1,113 @@
+//! The page's state: the loaded data set, load progress, and what is derived from them.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::analysis::{Dataset, Overview};
+
+/// Where the page is in its life, as `data-state` on the app root shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing loaded yet.
+    Idle,
+    /// Files are being read.
+    Loading,
+    /// Everything given so far is loaded and shown.
+    Ready,
+}
+
+impl Phase {
+    /// The `data-state` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Idle => "idle",
+            Phase::Loading => "loading",
+            Phase::Ready => "ready",
+        }
+    }
+}
+
+/// How far a load has got.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    /// Files finished.
+    pub files_done: usize,
+    /// Files given in all (across overlapping drops).
+    pub files_total: usize,
+    /// Bytes finished.
+    pub bytes_done: u64,
+    /// Bytes given in all.
+    pub bytes_total: u64,
+}
+
+/// The overview for one version of the data set. Compared by version only, so
+/// the memo does not compare every row to see whether anything changed.
+#[derive(Clone)]
+pub struct Snapshot {
+    version: u64,
+    /// The aggregated views.
+    pub overview: Arc<Overview>,
+}
+
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+    }
+}
+
+/// All page state. `Copy`: every field is an arena handle.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The data set. Local storage: it holds `Rc`s and never leaves the main thread.
+    pub data: StoredValue<Dataset, LocalStorage>,
+    /// Bumped whenever `data` changes; everything shown derives from it.
+    pub version: RwSignal<u64>,
+    /// Loads still running.
+    pub pending: RwSignal<usize>,
+    /// Progress of the current load.
+    pub progress: RwSignal<Progress>,
+    /// The aggregated overview of the current version.
+    pub snapshot: Memo<Snapshot>,
+}
+
+impl AppState {
+    /// Fresh state with nothing loaded.
+    pub fn new() -> AppState {
+        let data = StoredValue::new_local(Dataset::new());
+        let version = RwSignal::new(0u64);
+        let snapshot = Memo::new(move |_| {
+            let v = version.get();
+            Snapshot { version: v, overview: Arc::new(data.with_value(Overview::compute)) }
+        });
+        AppState { data, version, pending: RwSignal::new(0), progress: RwSignal::new(Progress::default()), snapshot }
+    }
+
+    /// The page phase, derived from what is loaded and what is pending.
+    pub fn phase(&self) -> Phase {
+        if self.pending.get() > 0 {
+            Phase::Loading
+        } else if self.data.with_value(|d| d.files().is_empty()) && self.version.get() == 0 {
+            Phase::Idle
+        } else {
+            Phase::Ready
+        }
+    }
+
+    /// Marks the data set as changed.
+    pub fn bump(&self) {
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Files loaded so far.
+    pub fn file_count(&self) -> usize {
+        self.version.track();
+        self.data.with_value(|d| d.files().len())
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState::new()
+    }
+}

@@ -1,0 +1,198 @@
+// Browser end-to-end tests against the release build in dist/, served on
+// 127.0.0.1 at / and under a sub-path. Run by scripts/test.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { serve } from './server.mjs';
+import { launch, recordRequests, waitReady, kpi, hookRows, dropFiles, Check, OUT } from './harness.mjs';
+
+const SHARED = path.resolve('../shared');
+const GEN = path.join(SHARED, 'tools/gen_corpus.py');
+const HAVE_SHARED = fs.existsSync(GEN);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tlsrpt-e2e-'));
+
+/** A generated corpus and its ground truth. */
+function generate(name, args) {
+  const dir = path.join(tmp, name);
+  execFileSync('python3', [GEN, dir, ...args], { stdio: 'pipe' });
+  const expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8'));
+  const files = fs.readdirSync(path.join(dir, 'files')).sort().map((f) => path.join(dir, 'files', f));
+  return { files, expected };
+}
+
+/** Checks KPIs, table rows and file rows against a gen_corpus expected.json. */
+async function checkAgainstExpected(page, expected, given, c) {
+  c.eq(await kpi(page, 'kpi-reports'), expected.unique_reports, 'kpi-reports');
+  c.eq(await kpi(page, 'kpi-successful'), expected.total_successful, 'kpi-successful');
+  c.eq(await kpi(page, 'kpi-failed'), expected.total_failed, 'kpi-failed');
+  const domains = Object.fromEntries((await hookRows(page, 'domain-row')).map((r) => [r.domain, { successful: +r.successful, failed: +r.failed }]));
+  c.eq(domains, expected.by_domain, 'domain rows');
+  const orgs = Object.fromEntries((await hookRows(page, 'org-row')).map((r) => [r.org, { reports: +r.reports, successful: +r.successful, failed: +r.failed }]));
+  c.eq(orgs, expected.by_organization, 'org rows');
+  const types = Object.fromEntries((await hookRows(page, 'result-type-row')).map((r) => [r.resultType, +r.sessions]));
+  c.eq(types, expected.by_result_type, 'result-type rows');
+  const files = await hookRows(page, 'file-row');
+  // One row per file given. (expected.files can be larger: the generator writes a
+  // report delivered twice in the same container to the same name, once.)
+  c.eq(files.length, given, 'file rows');
+  c.eq(given, Object.keys(expected.file_contents).length, 'files on disk vs manifest');
+  for (const f of files) {
+    c.ok(f.status !== 'error', `${f.file} has status error: ${f.text}`);
+    const want = expected.file_contents[f.file];
+    c.ok(want !== undefined, `unexpected file row ${f.file}`);
+    if (want) c.eq(+f.reports, want.length, `data-reports of ${f.file}`);
+  }
+}
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+test('page opens idle with an explanation and the samples button', async (page) => {
+  const c = new Check();
+  c.eq(await page.getAttribute('[data-testid="app"]', 'data-state'), 'idle', 'data-state');
+  c.ok((await page.textContent('body')).includes('RFC 8460'), 'intro mentions RFC 8460');
+  c.ok(await page.isVisible('[data-testid="try-samples"]'), 'samples button visible');
+  await page.screenshot({ path: path.join(OUT, 'idle.png'), fullPage: true });
+  c.done();
+});
+
+test('sample reports load, tables sort, screenshot', async (page) => {
+  const c = new Check();
+  await page.click('[data-testid="try-samples"]');
+  await waitReady(page);
+  c.eq(await kpi(page, 'kpi-reports'), 10, 'unique sample reports');
+  const files = await hookRows(page, 'file-row');
+  c.eq(files.length, 10, 'sample file rows');
+  c.ok(files.every((f) => f.status !== 'error'), 'no sample is an error');
+  c.ok((await hookRows(page, 'result-type-row')).length >= 3, 'result types shown');
+  // Sorting: the domain column ascending, then descending.
+  const header = page.locator('section[aria-labelledby="domains-title"] th button', { hasText: 'Domain' });
+  await header.click();
+  const asc = (await hookRows(page, 'domain-row')).map((r) => r.domain);
+  await header.click();
+  const desc = (await hookRows(page, 'domain-row')).map((r) => r.domain);
+  c.eq(asc, [...asc].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())), 'ascending by domain');
+  c.eq(desc, [...asc].reverse(), 'descending by domain');
+  await page.screenshot({ path: path.join(OUT, 'samples.png'), fullPage: true });
+  c.done();
+});
+
+test('files through the file input match expected.json', async (page) => {
+  const c = new Check();
+  if (!HAVE_SHARED) {
+    // Stand-alone clone: the real fixtures in the repo, checked for totals only.
+    const dir = path.resolve('tests/fixtures/real');
+    const names = fs.readdirSync(dir).filter((n) => /\.json(\.gz)?$/.test(n) && n !== 'expected.json');
+    await page.setInputFiles('[data-testid="file-input"]', names.map((n) => path.join(dir, n)));
+    await waitReady(page);
+    const rows = await hookRows(page, 'file-row');
+    c.eq(rows.length, names.length, 'file rows');
+    c.ok(rows.every((r) => r.status !== 'error'), 'no real fixture is an error');
+    console.log('    (SKIPPED generated corpora: ../shared is not beside the repository)');
+    return c.done();
+  }
+  const { files, expected } = generate('input', ['--reports', '400', '--containers', 'json,gz', '--seed', '11']);
+  await page.setInputFiles('[data-testid="file-input"]', files);
+  await waitReady(page);
+  await checkAgainstExpected(page, expected, files.length, c);
+  await page.screenshot({ path: path.join(OUT, 'generated.png') });
+  c.done();
+});
+
+test('files dropped on the drop zone match expected.json', async (page) => {
+  const c = new Check();
+  if (!HAVE_SHARED) {
+    const dir = path.resolve('tests/fixtures/real');
+    await dropFiles(page, [path.join(dir, 'parsedmarc__rfc8460.json'), path.join(dir, 'parsedmarc__mail.ru.json')]);
+    await waitReady(page);
+    c.eq(await kpi(page, 'kpi-reports'), 2, 'kpi-reports');
+    c.eq(await kpi(page, 'kpi-failed'), 304, 'kpi-failed');
+    return c.done();
+  }
+  const { files, expected } = generate('drop', ['--reports', '80', '--containers', 'json,gz', '--seed', '12']);
+  await dropFiles(page, files);
+  await waitReady(page);
+  await checkAgainstExpected(page, expected, files.length, c);
+  c.done();
+});
+
+test('broken files get a clear per-file error and the rest still load', async (page) => {
+  const c = new Check();
+  const dir = path.join(tmp, 'broken');
+  fs.mkdirSync(dir, { recursive: true });
+  const gz = fs.readFileSync('tests/fixtures/real/internet-message-parser__google.com!digilicious.com!1641686400!1641772799!001.json.gz');
+  const files = {
+    'truncated.json.gz': gz.subarray(0, Math.floor(gz.length / 2)),
+    'junk.bin': Buffer.from([0x00, 0xff, 0x13, 0x37, 0x42, 0x99, 0x01]),
+    'not-a-report.json': Buffer.from('{"organization-name":"x","date-range":{"start-datetime":"2024-01-01T00:00:00Z","end-datetime":"2024-01-01T23:59:59Z"},"policies":5}'),
+    'negative.json': Buffer.from('{"date-range":{"start-datetime":"2024-01-01T00:00:00Z","end-datetime":"2024-01-01T23:59:59Z"},"policies":[{"policy":{"policy-type":"sts","policy-domain":"a.example"},"summary":{"total-successful-session-count":-4,"total-failure-session-count":0}}]}'),
+    'syntax.json': Buffer.from('{"policies": [\n  {"policy": }\n]}'),
+    'good.json': fs.readFileSync('tests/fixtures/real/parsedmarc__rfc8460.json'),
+  };
+  for (const [n, b] of Object.entries(files)) fs.writeFileSync(path.join(dir, n), b);
+  await page.setInputFiles('[data-testid="file-input"]', Object.keys(files).map((n) => path.join(dir, n)));
+  await waitReady(page);
+  const rows = Object.fromEntries((await hookRows(page, 'file-row')).map((r) => [r.file, r]));
+  const expectError = {
+    'truncated.json.gz': 'truncated',
+    'junk.bin': 'not a TLS report',
+    'not-a-report.json': 'policies should be an array',
+    'negative.json': 'negative',
+    'syntax.json': 'line 2, column',
+  };
+  for (const [n, phrase] of Object.entries(expectError)) {
+    c.eq(rows[n]?.status, 'error', `${n} status`);
+    c.ok(rows[n]?.text.includes(phrase), `${n} reason mentions "${phrase}": ${rows[n]?.text}`);
+  }
+  c.ok(['ok', 'warning'].includes(rows['good.json']?.status), 'good file loads');
+  c.eq(await kpi(page, 'kpi-reports'), 1, 'kpi-reports');
+  c.eq(await kpi(page, 'kpi-successful'), 5326, 'kpi-successful');
+  await page.screenshot({ path: path.join(OUT, 'errors.png'), fullPage: true });
+  c.done();
+});
+
+async function main() {
+  if (!fs.existsSync('dist/index.html')) throw new Error('dist/ is missing: run scripts/build first');
+  const context = await launch();
+  let failed = 0;
+  for (const base of ['/', '/tlsrpt-viewer/']) {
+    const server = await serve(path.resolve('dist'), base);
+    const origin = new URL(server.url).origin;
+    console.log(`# served at ${server.url}`);
+    // Under the sub-path, a smoke subset is enough to prove relative URLs work.
+    const selected = base === '/' ? tests : tests.filter((t) => t.name.startsWith('sample'));
+    for (const t of selected) {
+      const page = await context.newPage();
+      const requests = [];
+      const errors = [];
+      recordRequests(page, requests);
+      page.on('pageerror', (e) => errors.push(String(e)));
+      const started = Date.now();
+      try {
+        await page.goto(server.url);
+        await page.waitForSelector('[data-testid="app"]');
+        await t.fn(page);
+        const foreign = requests.filter((u) => /^(https?|wss?):/.test(u) && !u.startsWith(origin));
+        if (foreign.length) throw new Error(`requests left the page's origin: ${foreign.join(', ')}`);
+        if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+        console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
+      } catch (e) {
+        failed++;
+        console.log(`FAIL ${t.name}\n  ${String(e.message || e).split('\n').join('\n  ')}`);
+        await page.screenshot({ path: path.join(OUT, `fail-${t.name.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
+      }
+      await page.close();
+    }
+    server.close();
+  }
+  await context.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+  console.log(failed ? `${failed} browser test(s) failed` : 'all browser tests passed');
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
