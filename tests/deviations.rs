@@ -206,7 +206,10 @@ fn nonsense_is_an_error_naming_the_field() {
     let e = error_after(|v| v["policies"][0]["summary"]["total-successful-session-count"] = json!(-1));
     assert_eq!(e.to_string(), "policies[0].summary.total-successful-session-count is -1, which is negative");
     let e = error_after(|v| detail(v)["failed-session-count"] = json!(2.5));
-    assert_eq!(e.to_string(), "policies[0].failure-details[0].failed-session-count is 2.5, which is not a whole number");
+    assert_eq!(
+        e.to_string(),
+        "policies[0].failure-details[0].failed-session-count is 2.5, which is not a whole number"
+    );
     let e = error_after(|v| v["policies"][0]["summary"]["total-failure-session-count"] = json!(1e300));
     assert!(e.to_string().ends_with("which is out of range"), "{e}");
     let e = error_after(|v| v["policies"][0]["summary"]["total-failure-session-count"] = json!(u64::MAX));

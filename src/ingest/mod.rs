@@ -113,6 +113,9 @@ impl fmt::Display for IngestError {
 
 impl std::error::Error for IngestError {}
 
+#[cfg(test)]
+mod tests;
+
 /// A problem at a place inside a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located<T> {
@@ -222,8 +225,13 @@ impl Walker<'_> {
     }
 
     fn walk_zip(&mut self, bytes: &[u8], origin: &str, depth: u8, mail: Option<Rc<MailMeta>>) {
-        let entries = match zip::entries(bytes, self.limits.max_zip_entries) {
-            Ok(e) => e,
+        let entries = match zip::entries_with_status(bytes, self.limits.max_zip_entries) {
+            Ok((e, recovered)) => {
+                if recovered {
+                    self.error(origin, IngestError::Zip(zip::ZipError::Recovered { entries: e.len() }));
+                }
+                e
+            }
             Err(e) => return self.error(origin, IngestError::Zip(e)),
         };
         for entry in entries {

@@ -93,9 +93,7 @@ const CDH: u32 = 0x0201_4b50;
 const LFH: u32 = 0x0403_4b50;
 
 /// Lists the entries of an archive. When the central directory is missing,
-/// local headers are scanned instead and the result is
-/// `Err(ZipError::Recovered)` only if nothing at all was found; callers learn
-/// of recovery through [`entries_with_status`].
+/// local headers are scanned instead; [`entries_with_status`] also says so.
 pub fn entries(b: &[u8], limit: usize) -> Result<Vec<Entry>, ZipError> {
     entries_with_status(b, limit).map(|(e, _)| e)
 }

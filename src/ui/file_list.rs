@@ -30,7 +30,8 @@ pub fn FileList() -> impl IntoView {
                         let (n, [ok, warn, err], dups) = counts();
                         let mut s = format!("{} files: {} ok, {} with warnings, {} with errors", format::count(n as u64), ok, warn, err);
                         if dups > 0 {
-                            s.push_str(&format!(" · {} duplicate deliveries skipped", format::count(dups as u64)));
+                            let noun = if dups == 1 { "delivery" } else { "deliveries" };
+                            s.push_str(&format!(" · {} duplicate {noun} skipped", format::count(dups as u64)));
                         }
                         s
                     }}
@@ -101,7 +102,8 @@ fn FileRow(outcome: FileOutcome) -> impl IntoView {
         <li
             class=format!("file-row {badge}")
             data-testid="file-row"
-            data-file=outcome.name.clone()
+            data-file=outcome.name.rsplit('/').next().unwrap_or_default().to_owned()
+            data-path=outcome.name.clone()
             data-status=status.as_str()
             data-reports=outcome.reports.to_string()
         >
@@ -111,23 +113,45 @@ fn FileRow(outcome: FileOutcome) -> impl IntoView {
                 <span class="muted small">{facts.join(" · ")}</span>
             </div>
             {mail.filter(|m| !m.is_empty()).map(|m| view! { <div class="file-mail small muted">{m}</div> })}
-            {summary_line.map(|s| view! { <div class=format!("file-reason {badge}")>{s}</div> })}
-            {has_details.then(|| view! {
-                <details class="file-details">
-                    <summary>"Details"</summary>
-                    <ul class="problems">
-                        {problems.into_iter().map(|p| {
-                            let kind = if p.is_error { "error" } else { "warning" };
-                            let at = if p.origin.is_empty() { String::new() } else { format!("{} — ", p.origin) };
-                            view! { <li class=kind><span class=format!("dot {kind}")></span>{at}{p.message}</li> }
-                        }).collect_view()}
-                        {skipped.into_iter().map(|s| view! {
-                            <li class="skipped"><span class="dot skipped"></span>{format!("{} — skipped: {}", s.origin, s.what)}</li>
-                        }).collect_view()}
-                        {(hidden > 0).then(|| view! { <li class="muted">{format!("… and {hidden} more")}</li> })}
-                    </ul>
-                </details>
-            })}
+            {if has_details {
+                let label = summary_line.unwrap_or_else(|| "Details".to_owned());
+                view! {
+                    <details class="file-details">
+                        <summary class=format!("file-reason {badge}")>{label}</summary>
+                        <ul class="problems">
+                            {problems
+                                .into_iter()
+                                .map(|p| {
+                                    let kind = if p.is_error { "error" } else { "warning" };
+                                    let at = if p.origin.is_empty() { String::new() } else { format!("{} — ", p.origin) };
+                                    view! {
+                                        <li class=kind>
+                                            <span class=format!("dot {kind}")></span>
+                                            {at}
+                                            {p.message}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                            {skipped
+                                .into_iter()
+                                .map(|s| {
+                                    view! {
+                                        <li class="skipped">
+                                            <span class="dot skipped"></span>
+                                            {format!("{} — skipped: {}", s.origin, s.what)}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                            {(hidden > 0).then(|| view! { <li class="muted">{format!("… and {hidden} more")}</li> })}
+                        </ul>
+                    </details>
+                }
+                    .into_any()
+            } else {
+                summary_line.map(|s| view! { <div class=format!("file-reason {badge}")>{s}</div> }).into_any()
+            }}
         </li>
     }
 }

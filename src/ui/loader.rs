@@ -20,17 +20,20 @@ const SLICE_MS: f64 = 12.0;
 
 /// A file to load: name and where its bytes come from.
 pub enum Source {
-    /// A file the user gave.
-    File(web_sys::File),
+    /// A file the user gave, with its path when it came from a dropped folder.
+    File(web_sys::File, Option<String>),
     /// Bytes bundled into the app (the samples).
     Static(&'static str, &'static [u8]),
+    /// Bytes the page already holds (pasted text).
+    Owned(String, Vec<u8>),
 }
 
 impl Source {
     fn name(&self) -> String {
         match self {
             // A file from a folder keeps its path inside the folder.
-            Source::File(f) => {
+            Source::File(_, Some(path)) => path.clone(),
+            Source::File(f, None) => {
                 let rel = js_sys::Reflect::get(f, &"webkitRelativePath".into())
                     .ok()
                     .and_then(|v| v.as_string())
@@ -42,20 +45,22 @@ impl Source {
                 }
             }
             Source::Static(n, _) => (*n).to_owned(),
+            Source::Owned(n, _) => n.clone(),
         }
     }
 
     fn size(&self) -> f64 {
         match self {
-            Source::File(f) => f.size(),
+            Source::File(f, _) => f.size(),
             Source::Static(_, b) => b.len() as f64,
+            Source::Owned(_, b) => b.len() as f64,
         }
     }
 }
 
 /// Collects the files of a `FileList`.
 pub fn from_file_list(list: &web_sys::FileList) -> Vec<Source> {
-    (0..list.length()).filter_map(|i| list.item(i)).map(Source::File).collect()
+    (0..list.length()).filter_map(|i| list.item(i)).map(|f| Source::File(f, None)).collect()
 }
 
 /// Loads `sources` into the data set in the background, with progress.
@@ -78,7 +83,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
         while sources.peek().is_some() {
             let batch: Vec<Source> = sources.by_ref().take(READ_BATCH).collect();
             let contents = read_batch(&batch).await;
-            for (src, content) in batch.iter().zip(contents) {
+            for (src, content) in batch.into_iter().zip(contents) {
                 let name = src.name();
                 let size = src.size();
                 state.data.update_value(|d| match content {
@@ -87,6 +92,11 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                     }
                     Content::Static(b) => {
                         d.add_file(&name, b);
+                    }
+                    Content::Taken => {
+                        if let Source::Owned(_, b) = &src {
+                            d.add_file(&name, b);
+                        }
                     }
                     Content::Refused => {
                         d.add_unreadable(
@@ -122,6 +132,8 @@ pub fn load(state: AppState, sources: Vec<Source>) {
 enum Content {
     Bytes(Vec<u8>),
     Static(&'static [u8]),
+    /// The bytes are in the `Source` itself.
+    Taken,
     Refused,
     Failed(String),
 }
@@ -130,7 +142,7 @@ enum Content {
 async fn read_batch(batch: &[Source]) -> Vec<Content> {
     let promises = Array::new();
     for src in batch {
-        if let Source::File(f) = src {
+        if let Source::File(f, _) = src {
             if f.size() <= MAX_FILE_BYTES {
                 promises.push(&f.array_buffer());
                 continue;
@@ -151,8 +163,9 @@ async fn read_batch(batch: &[Source]) -> Vec<Content> {
         .enumerate()
         .map(|(i, src)| match src {
             Source::Static(_, b) => Content::Static(b),
-            Source::File(f) if f.size() > MAX_FILE_BYTES => Content::Refused,
-            Source::File(_) => {
+            Source::Owned(..) => Content::Taken,
+            Source::File(f, _) if f.size() > MAX_FILE_BYTES => Content::Refused,
+            Source::File(..) => {
                 let entry = settled.get(i as u32);
                 let get = |k: &str| js_sys::Reflect::get(&entry, &k.into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
                 if get("status").as_string().as_deref() == Some("fulfilled") {

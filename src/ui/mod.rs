@@ -3,6 +3,7 @@
 
 mod drop_zone;
 mod file_list;
+mod folders;
 mod intro;
 mod kpis;
 mod loader;
@@ -35,8 +36,10 @@ pub fn App() -> impl IntoView {
                 <p class="privacy">"Runs entirely in your browser. No file leaves this machine."</p>
             </header>
             <main>
-                <intro::Intro />
-                <drop_zone::DropZone />
+                <Show when=move || !has_data()>
+                    <intro::Intro />
+                </Show>
+                <drop_zone::DropZone compact=Signal::derive(has_data) />
                 <progress::ProgressBar />
                 <Show when=has_data>
                     <kpis::KpiStrip />

@@ -152,6 +152,119 @@ test('broken files get a clear per-file error and the rest still load', async (p
   c.done();
 });
 
+
+for (const seed of [21, 22]) {
+  test(`every container (json, gz, eml, mbox, zip), seed ${seed}, matches expected.json`, async (page) => {
+    const c = new Check();
+    if (!HAVE_SHARED) {
+      console.log('    (SKIPPED: ../shared is not beside the repository)');
+      return;
+    }
+    const { files, expected } = generate(`all-${seed}`, ['--reports', '500', '--seed', String(seed), '--dup-rate', '0.1']);
+    await page.setInputFiles('[data-testid="file-input"]', files);
+    await waitReady(page);
+    await checkAgainstExpected(page, expected, files.length, c);
+    if (seed === 21) await page.screenshot({ path: path.join(OUT, 'containers.png'), fullPage: false });
+    c.done();
+  });
+}
+
+test('real e-mails load with the numbers of their attachments', async (page) => {
+  const c = new Check();
+  const golden = JSON.parse(fs.readFileSync('tests/fixtures/real-expected.json', 'utf8'));
+  const dir = HAVE_SHARED ? path.join(SHARED, 'corpus/real') : path.resolve('tests/fixtures/real');
+  const names = fs.readdirSync(dir).filter((n) => /\.(eml|elm)$/.test(n)).sort();
+  c.ok(names.length >= 5, `found ${names.length} e-mails`);
+  await page.setInputFiles('[data-testid="file-input"]', names.map((n) => path.join(dir, n)));
+  await waitReady(page);
+  const rows = Object.fromEntries((await hookRows(page, 'file-row')).map((r) => [r.file, r]));
+  const unique = new Map();
+  for (const n of names) {
+    c.ok(rows[n] && rows[n].status !== 'error', `${n} loads: ${rows[n]?.text}`);
+    c.eq(+rows[n]?.reports, golden[n].length, `reports in ${n}`);
+    for (const r of golden[n]) if (!unique.has(r.organization + '|' + r.report_id)) unique.set(r.organization + '|' + r.report_id, r);
+  }
+  const sum = (k) => [...unique.values()].reduce((a, r) => a + r[k], 0);
+  c.eq(await kpi(page, 'kpi-reports'), unique.size, 'kpi-reports');
+  c.eq(await kpi(page, 'kpi-successful'), sum('successful'), 'kpi-successful');
+  c.eq(await kpi(page, 'kpi-failed'), sum('failed'), 'kpi-failed');
+  c.done();
+});
+
+test('a picked folder loads every file inside, one row each', async (page) => {
+  const c = new Check();
+  const dir = path.join(tmp, 'folder');
+  fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
+  const src = path.resolve('tests/fixtures/real');
+  fs.copyFileSync(path.join(src, 'parsedmarc__rfc8460.json'), path.join(dir, 'a.json'));
+  fs.copyFileSync(path.join(src, 'mox__microsoft.eml'), path.join(dir, 'sub', 'b.eml'));
+  fs.copyFileSync(path.join(src, 'parsedmarc__mail.ru.json'), path.join(dir, 'sub', 'c.json'));
+  await page.setInputFiles('[data-testid="folder-input"]', dir);
+  await waitReady(page);
+  const rows = await hookRows(page, 'file-row');
+  c.eq(rows.map((r) => r.file).sort(), ['a.json', 'b.eml', 'c.json'], 'file rows');
+  c.ok(rows.some((r) => r.path === 'folder/sub/b.eml'), `folder path kept: ${rows.map((r) => r.path)}`);
+  c.eq(await kpi(page, 'kpi-reports'), 3, 'kpi-reports');
+  c.done();
+});
+
+test('pasting report JSON loads it (Ctrl+V and the paste box)', async (page) => {
+  const c = new Check();
+  const json = fs.readFileSync('tests/fixtures/real/parsedmarc__mail.ru.json', 'utf8');
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', text);
+    window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, json);
+  await waitReady(page);
+  c.eq(await kpi(page, 'kpi-reports'), 1, 'after Ctrl+V');
+  await page.click('.paste summary');
+  await page.fill('[data-testid="paste-input"]', fs.readFileSync('tests/fixtures/real/parsedmarc__rfc8460.json', 'utf8'));
+  await page.click('[data-testid="paste-load"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="file-row"]').length === 2);
+  await waitReady(page);
+  c.eq(await kpi(page, 'kpi-reports'), 2, 'after the paste box');
+  c.eq((await hookRows(page, 'file-row')).map((r) => r.file), ['pasted-1.json', 'pasted-2.json'], 'pasted rows');
+  c.done();
+});
+
+test('duplicates across containers count once and are listed', async (page) => {
+  const c = new Check();
+  const dir = path.resolve('tests/fixtures/real');
+  const files = ['internet-message-parser__google-digilicious.com-2022-01-09.eml',
+    'internet-message-parser__google.com!digilicious.com!1641686400!1641772799!001.json.gz'];
+  await page.setInputFiles('[data-testid="file-input"]', files.map((f) => path.join(dir, f)));
+  await waitReady(page);
+  c.eq(await kpi(page, 'kpi-reports'), 1, 'one unique report');
+  const rows = await hookRows(page, 'file-row');
+  c.ok(rows[1].text.includes('already loaded'), `second delivery marked: ${rows[1].text}`);
+  c.ok((await page.textContent('#files-title + span')).includes('1 duplicate delivery skipped'), 'summary counts duplicates');
+  c.done();
+});
+
+test('malformed e-mail, mailbox and zip files get clear per-file errors', async (page) => {
+  const c = new Check();
+  const dir = path.join(tmp, 'malformed');
+  fs.mkdirSync(dir, { recursive: true });
+  const good = fs.readFileSync('tests/fixtures/real/parsedmarc__rfc8460.json');
+  const files = {
+    'no-report.eml': Buffer.from('From: a@example.com\r\nSubject: lunch?\r\nContent-Type: text/plain\r\n\r\nNoon?\r\n'),
+    'empty.mbox': Buffer.from('From someone Mon Jan  1 00:00:00 2024\nSubject: hi\n\nnothing here\n'),
+    'broken.zip': Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(40, 0x41)]),
+    'good.json': good,
+  };
+  for (const [n, b] of Object.entries(files)) fs.writeFileSync(path.join(dir, n), b);
+  await page.setInputFiles('[data-testid="file-input"]', Object.keys(files).map((n) => path.join(dir, n)));
+  await waitReady(page);
+  const rows = Object.fromEntries((await hookRows(page, 'file-row')).map((r) => [r.file, r]));
+  for (const [n, phrase] of [['no-report.eml', 'no TLS report attached'], ['empty.mbox', 'no TLS report found'], ['broken.zip', 'zip']]) {
+    c.eq(rows[n]?.status, 'error', `${n} status`);
+    c.ok(rows[n]?.text.includes(phrase), `${n} reason mentions "${phrase}": ${rows[n]?.text}`);
+  }
+  c.eq(await kpi(page, 'kpi-reports'), 1, 'the good file still loads');
+  c.done();
+});
+
 async function main() {
   if (!fs.existsSync('dist/index.html')) throw new Error('dist/ is missing: run scripts/build first');
   const context = await launch();
