@@ -33,6 +33,8 @@ struct Expected {
     by_domain: BTreeMap<String, Sessions>,
     by_organization: BTreeMap<String, OrgExpect>,
     by_result_type: BTreeMap<String, u64>,
+    by_policy_type: BTreeMap<String, Sessions>,
+    by_day: BTreeMap<String, Sessions>,
     file_contents: BTreeMap<String, Vec<(String, String)>>,
 }
 
@@ -88,6 +90,23 @@ fn check_corpus(dir: &Path) {
     assert_eq!(orgs, expected.by_organization);
     let types: BTreeMap<String, u64> = ov.result_types.iter().map(|t| (t.result_type.clone(), t.sessions)).collect();
     assert_eq!(types, expected.by_result_type);
+    // The timeline has every day between the first and last; compare the days with data.
+    let days: BTreeMap<String, Sessions> = ov
+        .timeline
+        .iter()
+        .filter(|d| d.totals.sessions() > 0 || expected.by_day.contains_key(&d.day.to_string()))
+        .map(|d| (d.day.to_string(), Sessions { successful: d.totals.successful, failed: d.totals.failed }))
+        .collect();
+    assert_eq!(days, expected.by_day);
+    // Policy rows are split by MTA-STS mode; summed per type they match.
+    let mut by_type: BTreeMap<String, Sessions> = BTreeMap::new();
+    for p in &ov.policies {
+        let t = p.key.split(' ').next().unwrap_or_default().to_owned();
+        let e = by_type.entry(t).or_insert(Sessions { successful: 0, failed: 0 });
+        e.successful += p.successful;
+        e.failed += p.failed;
+    }
+    assert_eq!(by_type, expected.by_policy_type);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::dataset::{normalize_domain, Dataset};
+use super::filter::{policy_label, Filter};
 use crate::report::datetime::Day;
 
 /// Session totals.
@@ -107,7 +108,29 @@ pub struct FailureRow {
     pub day: Day,
 }
 
-/// Everything the summary views show, derived from the data set.
+/// One UTC day of the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DayRow {
+    /// The day (by `start-datetime`).
+    pub day: Day,
+    /// Session totals of the reports starting that day.
+    pub totals: Totals,
+}
+
+/// A row of a breakdown by some key (policy, MX, IP).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BreakdownRow {
+    /// The key (`sts (enforce)`, a hostname, an address); empty when not reported.
+    pub key: String,
+    /// Successful sessions (only for breakdowns by policy; failure details carry none).
+    pub successful: u64,
+    /// Failed sessions.
+    pub failed: u64,
+    /// Entries counted (policy entries or failure details).
+    pub entries: usize,
+}
+
+/// Everything the summary views show, derived from the data set and a filter.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overview {
     /// The KPI strip.
@@ -120,32 +143,88 @@ pub struct Overview {
     pub result_types: Vec<ResultTypeRow>,
     /// Every failure detail, most sessions first.
     pub failures: Vec<FailureRow>,
+    /// Per UTC day, in order, with no gaps between the first and last day.
+    pub timeline: Vec<DayRow>,
+    /// Per policy type and MTA-STS mode.
+    pub policies: Vec<BreakdownRow>,
+    /// Failed sessions per receiving MX host.
+    pub receiving_mx: Vec<BreakdownRow>,
+    /// Failed sessions per receiving IP.
+    pub receiving_ip: Vec<BreakdownRow>,
+    /// Failed sessions per sending MTA IP.
+    pub sending_ip: Vec<BreakdownRow>,
+    /// Indices (into `Dataset::reports`) of the reports with a matching entry.
+    pub reports: Vec<usize>,
+}
+
+fn add_breakdown(map: &mut HashMap<String, BreakdownRow>, key: &str, successful: u64, failed: u64) {
+    let row = map.entry(key.to_owned()).or_insert_with(|| BreakdownRow {
+        key: key.to_owned(),
+        successful: 0,
+        failed: 0,
+        entries: 0,
+    });
+    row.successful = row.successful.saturating_add(successful);
+    row.failed = row.failed.saturating_add(failed);
+    row.entries += 1;
+}
+
+fn sorted_breakdown(map: HashMap<String, BreakdownRow>) -> Vec<BreakdownRow> {
+    let mut v: Vec<BreakdownRow> = map.into_values().collect();
+    v.sort_by(|a, b| (b.failed, b.successful).cmp(&(a.failed, a.successful)).then_with(|| a.key.cmp(&b.key)));
+    v
 }
 
 impl Overview {
     /// Aggregates every unique report of `data`.
     pub fn compute(data: &Dataset) -> Overview {
+        Overview::filtered(data, &Filter::default())
+    }
+
+    /// Aggregates the entries of `data` that `filter` selects.
+    pub fn filtered(data: &Dataset, filter: &Filter) -> Overview {
         let mut kpis = Kpis::default();
         let mut domains: HashMap<String, DomainRow> = HashMap::new();
         let mut orgs: HashMap<&str, OrgRow> = HashMap::new();
         let mut types: HashMap<&str, (u64, usize, Vec<String>)> = HashMap::new();
+        let mut days: HashMap<Day, Totals> = HashMap::new();
+        let mut policies = HashMap::new();
+        let mut receiving_mx = HashMap::new();
+        let mut receiving_ip = HashMap::new();
+        let mut sending_ip = HashMap::new();
         let mut failures = Vec::new();
+        let mut reports = Vec::new();
         for (ri, stored) in data.reports().iter().enumerate() {
             let r = &stored.report;
-            kpis.reports += 1;
-            let org = orgs.entry(r.organization_name.as_str()).or_insert_with(|| OrgRow {
-                org: r.organization_name.clone(),
-                reports: 0,
-                totals: Totals::default(),
-            });
-            org.reports += 1;
+            if !filter.report_matches(r) {
+                continue;
+            }
             let day = Day::of(r.date_range.start);
             let mut seen_domains: Vec<String> = Vec::new();
+            let mut matched = false;
             for p in &r.policies {
                 let domain = p.policy.policy_domain.as_deref().map(normalize_domain).unwrap_or_default();
+                if !filter.entry_matches(r, p, &domain) {
+                    continue;
+                }
+                if !matched {
+                    matched = true;
+                    reports.push(ri);
+                    kpis.reports += 1;
+                    let org = orgs.entry(r.organization_name.as_str()).or_insert_with(|| OrgRow {
+                        org: r.organization_name.clone(),
+                        reports: 0,
+                        totals: Totals::default(),
+                    });
+                    org.reports += 1;
+                }
                 let (ok, bad) = (p.summary.successful, p.summary.failed);
                 kpis.totals.add(ok, bad);
-                org.totals.add(ok, bad);
+                if let Some(org) = orgs.get_mut(r.organization_name.as_str()) {
+                    org.totals.add(ok, bad);
+                }
+                days.entry(day).or_default().add(ok, bad);
+                add_breakdown(&mut policies, &policy_label(p), ok, bad);
                 let row = domains.entry(domain.clone()).or_insert_with(|| DomainRow {
                     domain: domain.clone(),
                     reports: 0,
@@ -156,13 +235,17 @@ impl Overview {
                     row.reports += 1;
                     seen_domains.push(domain.clone());
                 }
-                for d in &p.failure_details {
+                for d in p.failure_details.iter().filter(|d| filter.detail_matches(d)) {
+                    let n = d.failed_session_count;
                     let t = types.entry(d.result_type.as_str()).or_default();
-                    t.0 = t.0.saturating_add(d.failed_session_count);
+                    t.0 = t.0.saturating_add(n);
                     t.1 += 1;
                     if !t.2.contains(&domain) {
                         t.2.push(domain.clone());
                     }
+                    add_breakdown(&mut receiving_mx, d.receiving_mx_hostname.as_deref().unwrap_or(""), 0, n);
+                    add_breakdown(&mut receiving_ip, d.receiving_ip.as_deref().unwrap_or(""), 0, n);
+                    add_breakdown(&mut sending_ip, d.sending_mta_ip.as_deref().unwrap_or(""), 0, n);
                     failures.push(FailureRow {
                         report: ri,
                         result_type: d.result_type.as_str().to_owned(),
@@ -171,7 +254,7 @@ impl Overview {
                         receiving_mx: d.receiving_mx_hostname.clone().unwrap_or_default(),
                         receiving_ip: d.receiving_ip.clone().unwrap_or_default(),
                         sending_ip: d.sending_mta_ip.clone().unwrap_or_default(),
-                        count: d.failed_session_count,
+                        count: n,
                         reason: d.failure_reason_code.clone().unwrap_or_default(),
                         org: r.organization_name.clone(),
                         day,
@@ -196,6 +279,32 @@ impl Overview {
             .collect();
         result_types.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.result_type.cmp(&b.result_type)));
         failures.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.day.cmp(&b.day)));
-        Overview { kpis, domains, orgs, result_types, failures }
+        Overview {
+            kpis,
+            domains,
+            orgs,
+            result_types,
+            failures,
+            timeline: timeline(days),
+            policies: sorted_breakdown(policies),
+            receiving_mx: sorted_breakdown(receiving_mx),
+            receiving_ip: sorted_breakdown(receiving_ip),
+            sending_ip: sorted_breakdown(sending_ip),
+            reports,
+        }
     }
+}
+
+/// Days in order, with empty days filled in so gaps show as gaps.
+/// Ranges longer than ~10 years are not filled (a stray date would blow it up).
+fn timeline(days: HashMap<Day, Totals>) -> Vec<DayRow> {
+    let (Some(first), Some(last)) = (days.keys().min().copied(), days.keys().max().copied()) else {
+        return Vec::new();
+    };
+    if last.0 - first.0 > 3700 {
+        let mut v: Vec<DayRow> = days.into_iter().map(|(day, totals)| DayRow { day, totals }).collect();
+        v.sort_by_key(|r| r.day);
+        return v;
+    }
+    (first.0..=last.0).map(|d| DayRow { day: Day(d), totals: days.get(&Day(d)).copied().unwrap_or_default() }).collect()
 }

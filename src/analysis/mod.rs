@@ -3,7 +3,11 @@
 
 mod aggregate;
 mod dataset;
+pub mod explain;
+pub mod export;
+mod filter;
 pub mod table;
 
 pub use aggregate::*;
 pub use dataset::*;
+pub use filter::*;

@@ -155,3 +155,15 @@ mod tests {
         assert_eq!(s.clicked("domain", false), SortState::new("domain", false));
     }
 }
+
+impl Sortable for super::aggregate::BreakdownRow {
+    fn sort_key(&self, column: &str) -> SortKey<'_> {
+        match column {
+            "key" => SortKey::Text(&self.key),
+            "successful" => SortKey::Num(self.successful as f64),
+            "failed" => SortKey::Num(self.failed as f64),
+            "entries" => SortKey::Num(self.entries as f64),
+            _ => SortKey::Text(""),
+        }
+    }
+}

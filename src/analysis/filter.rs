@@ -1,0 +1,225 @@
+//! Filters that narrow every view, and their form in the URL hash.
+//!
+//! A filter selects policy entries (one policy of one report). KPIs and tables
+//! sum the summaries of the entries that match. A result-type filter selects
+//! entries that have a failure of that type, and also narrows the
+//! failure-detail views to that type.
+
+use crate::report::datetime::{parse_timestamp, Day};
+use crate::report::{FailureDetail, PolicyResult, Report};
+
+use super::dataset::normalize_domain;
+
+/// The active filters; `Filter::default()` shows everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// First UTC day (by `start-datetime`) to include.
+    pub from: Option<Day>,
+    /// Last UTC day to include.
+    pub to: Option<Day>,
+    /// Policy domain (normalized); `Some("")` selects entries without one.
+    pub domain: Option<String>,
+    /// `organization-name`.
+    pub org: Option<String>,
+    /// Policy type with an optional MTA-STS mode, as [`policy_label`] writes it.
+    pub policy: Option<String>,
+    /// `result-type`.
+    pub result_type: Option<String>,
+    /// Only entries with failed sessions.
+    pub problems_only: bool,
+    /// Case-insensitive text that must occur in the entry's fields.
+    pub text: String,
+}
+
+/// The label of a policy for breakdowns and filters: `sts (enforce)`, `tlsa`, …
+pub fn policy_label(p: &PolicyResult) -> String {
+    let t = p.policy.policy_type.as_str();
+    match sts_mode(&p.policy.policy_string) {
+        Some(mode) => format!("{t} ({mode})"),
+        None => t.to_owned(),
+    }
+}
+
+/// The `mode:` of an MTA-STS policy string, lower-cased.
+pub fn sts_mode(lines: &[String]) -> Option<String> {
+    lines.iter().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        (k.trim().eq_ignore_ascii_case("mode")).then(|| v.trim().to_ascii_lowercase())
+    })
+}
+
+impl Filter {
+    /// Whether any filter is set.
+    pub fn is_active(&self) -> bool {
+        *self != Filter::default()
+    }
+
+    /// Whether a report passes the report-level filters (dates, organization).
+    pub fn report_matches(&self, r: &Report) -> bool {
+        let day = Day::of(r.date_range.start);
+        self.from.is_none_or(|f| day >= f)
+            && self.to.is_none_or(|t| day <= t)
+            && self.org.as_deref().is_none_or(|o| o == r.organization_name)
+    }
+
+    /// Whether a policy entry of a matching report passes the entry-level filters.
+    pub fn entry_matches(&self, r: &Report, p: &PolicyResult, domain: &str) -> bool {
+        if self.domain.as_deref().is_some_and(|d| d != domain) {
+            return false;
+        }
+        if self.policy.as_deref().is_some_and(|want| want != policy_label(p)) {
+            return false;
+        }
+        if self.problems_only && p.summary.failed == 0 && p.failure_details.is_empty() {
+            return false;
+        }
+        if self.result_type.is_some() && !p.failure_details.iter().any(|d| self.detail_matches(d)) {
+            return false;
+        }
+        self.text.trim().is_empty() || self.text_matches(r, p, domain)
+    }
+
+    /// Whether a failure detail of a matching entry is shown.
+    pub fn detail_matches(&self, d: &FailureDetail) -> bool {
+        self.result_type.as_deref().is_none_or(|t| t == d.result_type.as_str())
+    }
+
+    fn text_matches(&self, r: &Report, p: &PolicyResult, domain: &str) -> bool {
+        let needle = self.text.trim().to_lowercase();
+        let hit = |s: &str| s.to_lowercase().contains(&needle);
+        hit(&r.organization_name)
+            || hit(&r.report_id)
+            || hit(domain)
+            || p.policy.mx_host.iter().any(|m| hit(m))
+            || p.failure_details.iter().any(|d| {
+                hit(d.result_type.as_str())
+                    || [&d.sending_mta_ip, &d.receiving_mx_hostname, &d.receiving_ip, &d.failure_reason_code]
+                        .into_iter()
+                        .flatten()
+                        .any(|s| hit(s))
+            })
+    }
+
+    /// The filter as a URL hash fragment (without `#`), keys in a fixed order.
+    pub fn to_hash(&self) -> String {
+        let mut parts = Vec::new();
+        let mut put = |k: &str, v: &str| parts.push(format!("{k}={}", encode(v)));
+        if let Some(d) = self.from {
+            put("from", &d.to_string());
+        }
+        if let Some(d) = self.to {
+            put("to", &d.to_string());
+        }
+        if let Some(v) = &self.domain {
+            put("domain", v);
+        }
+        if let Some(v) = &self.org {
+            put("org", v);
+        }
+        if let Some(v) = &self.policy {
+            put("policy", v);
+        }
+        if let Some(v) = &self.result_type {
+            put("result", v);
+        }
+        if self.problems_only {
+            put("problems", "1");
+        }
+        if !self.text.is_empty() {
+            put("q", &self.text);
+        }
+        parts.join("&")
+    }
+
+    /// Reads a hash fragment (with or without `#`); unknown or malformed keys are ignored.
+    pub fn from_hash(hash: &str) -> Filter {
+        let mut f = Filter::default();
+        for pair in hash.trim_start_matches('#').split('&') {
+            let Some((k, v)) = pair.split_once('=') else { continue };
+            let v = decode(v);
+            let day = |v: &str| parse_timestamp(v).map(|(t, _)| Day::of(t));
+            match k {
+                "from" => f.from = day(&v),
+                "to" => f.to = day(&v),
+                "domain" => f.domain = Some(normalize_domain(&v)),
+                "org" => f.org = Some(v),
+                "policy" => f.policy = Some(v),
+                "result" => f.result_type = Some(v),
+                "problems" => f.problems_only = v == "1",
+                "q" => f.text = v,
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986).
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() + 1 {
+            if let Some(v) = b
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if b[i] == b'+' { b' ' } else { b[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_round_trip() {
+        let f = Filter {
+            from: Some(Day(20_000)),
+            to: Some(Day(20_010)),
+            domain: Some("example.com".into()),
+            org: Some("Google Inc. & co/=?".into()),
+            policy: Some("sts (testing)".into()),
+            result_type: Some("certificate-expired".into()),
+            problems_only: true,
+            text: "mx1 é".into(),
+        };
+        let h = f.to_hash();
+        assert!(
+            h.starts_with("from=2024-10-04&to=2024-10-14&domain=example.com&org=Google%20Inc.%20%26%20co%2F%3D%3F"),
+            "{h}"
+        );
+        assert_eq!(Filter::from_hash(&format!("#{h}")), f);
+        assert_eq!(Filter::from_hash(""), Filter::default());
+        assert_eq!(Filter::from_hash("#junk&from=notadate&x=1"), Filter::default());
+        assert!(!Filter::default().is_active());
+    }
+
+    #[test]
+    fn sts_mode_is_read_from_the_policy_string() {
+        let lines: Vec<String> = ["version: STSv1", "Mode: Testing", "mx: a"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(sts_mode(&lines).as_deref(), Some("testing"));
+        assert_eq!(sts_mode(&[]), None);
+    }
+}

@@ -1,0 +1,167 @@
+//! Aggregation, filters and exports on a small data set whose numbers can be
+//! checked by reading it.
+
+use serde_json::{json, Value};
+use tlsrpt_viewer::analysis::export::{failures_csv, normalized_json, policies_csv};
+use tlsrpt_viewer::analysis::{Dataset, Filter, Overview};
+use tlsrpt_viewer::report::datetime::Day;
+
+fn report(org: &str, id: &str, day: &str, policies: Value) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "organization-name": org,
+        "report-id": id,
+        "contact-info": "x@example.net",
+        "date-range": {"start-datetime": format!("{day}T00:00:00Z"), "end-datetime": format!("{day}T23:59:59Z")},
+        "policies": policies,
+    }))
+    .unwrap()
+}
+
+fn sts(domain: &str, mode: &str, ok: u64, failed: Vec<(&str, u64, &str)>) -> Value {
+    let total: u64 = failed.iter().map(|f| f.1).sum();
+    json!({
+        "policy": {"policy-type": "sts", "policy-domain": domain,
+                   "policy-string": ["version: STSv1", format!("mode: {mode}"), format!("mx: mx.{domain}"), "max_age: 86400"],
+                   "mx-host": [format!("mx.{domain}")]},
+        "summary": {"total-successful-session-count": ok, "total-failure-session-count": total},
+        "failure-details": failed.iter().map(|(t, n, ip)| json!({
+            "result-type": t, "sending-mta-ip": ip, "receiving-mx-hostname": format!("mx.{domain}"),
+            "receiving-ip": "192.0.2.9", "failed-session-count": n})).collect::<Vec<_>>(),
+    })
+}
+
+/// Four reports over three days, two organizations, two domains.
+fn data() -> Dataset {
+    let mut d = Dataset::new();
+    d.add_file(
+        "a.json",
+        &report(
+            "Google",
+            "g1",
+            "2026-01-01",
+            json!([sts("a.example", "enforce", 100, vec![("certificate-expired", 5, "198.51.100.1")])]),
+        ),
+    );
+    d.add_file("b.json", &report("Google", "g2", "2026-01-03", json!([sts("b.example", "testing", 50, vec![])])));
+    d.add_file(
+        "c.json",
+        &report(
+            "Microsoft",
+            "m1",
+            "2026-01-03",
+            json!([
+                sts("a.example", "enforce", 30, vec![("starttls-not-supported", 2, "203.0.113.7"), ("certificate-expired", 1, "203.0.113.7")]),
+                {"policy": {"policy-type": "no-policy-found", "policy-domain": "b.example"},
+                 "summary": {"total-successful-session-count": 7, "total-failure-session-count": 0}}
+            ]),
+        ),
+    );
+    // The same report again, from another file: counted once.
+    d.add_file("c-again.json", &report("Microsoft", "m1", "2026-01-03", json!([])));
+    d
+}
+
+fn totals(o: &Overview) -> (usize, u64, u64) {
+    (o.kpis.reports, o.kpis.totals.successful, o.kpis.totals.failed)
+}
+
+#[test]
+fn unfiltered_overview() {
+    let d = data();
+    let o = Overview::compute(&d);
+    assert_eq!(totals(&o), (3, 187, 8));
+    assert_eq!(d.duplicate_count(), 1);
+    assert_eq!((o.kpis.organizations, o.kpis.domains), (2, 2));
+    let days: Vec<(String, u64, u64)> =
+        o.timeline.iter().map(|r| (r.day.to_string(), r.totals.successful, r.totals.failed)).collect();
+    assert_eq!(
+        days,
+        vec![("2026-01-01".into(), 100, 5), ("2026-01-02".into(), 0, 0), ("2026-01-03".into(), 87, 3)],
+        "days in order, the empty day filled in"
+    );
+    let policies: Vec<(&str, u64, u64)> = o.policies.iter().map(|p| (p.key.as_str(), p.successful, p.failed)).collect();
+    assert_eq!(policies, vec![("sts (enforce)", 130, 8), ("sts (testing)", 50, 0), ("no-policy-found", 7, 0)]);
+    let mx: Vec<(&str, u64)> = o.receiving_mx.iter().map(|r| (r.key.as_str(), r.failed)).collect();
+    assert_eq!(mx, vec![("mx.a.example", 8)]);
+    let sending: Vec<(&str, u64, usize)> = o.sending_ip.iter().map(|r| (r.key.as_str(), r.failed, r.entries)).collect();
+    assert_eq!(sending, vec![("198.51.100.1", 5, 1), ("203.0.113.7", 3, 2)]);
+    let types: Vec<(&str, u64, usize)> =
+        o.result_types.iter().map(|t| (t.result_type.as_str(), t.sessions, t.details)).collect();
+    assert_eq!(types, vec![("certificate-expired", 6, 2), ("starttls-not-supported", 2, 1)]);
+    assert_eq!(o.failures.len(), 3);
+    assert_eq!(o.reports, vec![0, 1, 2]);
+}
+
+#[test]
+fn each_filter_narrows_every_view() {
+    let d = data();
+    let f = |filter: Filter| Overview::filtered(&d, &filter);
+
+    let o = f(Filter { domain: Some("a.example".into()), ..Filter::default() });
+    assert_eq!(totals(&o), (2, 130, 8));
+    assert_eq!(o.domains.len(), 1);
+
+    let o = f(Filter { org: Some("Google".into()), ..Filter::default() });
+    assert_eq!(totals(&o), (2, 150, 5));
+    assert_eq!(o.orgs.len(), 1);
+
+    let o = f(Filter { policy: Some("sts (testing)".into()), ..Filter::default() });
+    assert_eq!(totals(&o), (1, 50, 0));
+
+    let o = f(Filter { result_type: Some("starttls-not-supported".into()), ..Filter::default() });
+    assert_eq!(totals(&o), (1, 30, 3), "entries with that failure; KPIs sum their summaries");
+    assert_eq!(o.failures.len(), 1, "detail views show only that type");
+    assert_eq!(o.result_types.len(), 1);
+
+    let o = f(Filter { problems_only: true, ..Filter::default() });
+    assert_eq!(totals(&o), (2, 130, 8));
+
+    let o = f(Filter { text: "198.51.100".into(), ..Filter::default() });
+    assert_eq!(totals(&o), (1, 100, 5));
+
+    let day = |s: &str| Some(Day::of(tlsrpt_viewer::report::datetime::parse_timestamp(s).unwrap().0));
+    let o = f(Filter { from: day("2026-01-02"), ..Filter::default() });
+    assert_eq!(totals(&o), (2, 87, 3));
+    let o = f(Filter { to: day("2026-01-01"), ..Filter::default() });
+    assert_eq!(totals(&o), (1, 100, 5));
+
+    // Filters combine.
+    let o = f(Filter { org: Some("Microsoft".into()), domain: Some("b.example".into()), ..Filter::default() });
+    assert_eq!(totals(&o), (1, 7, 0));
+    let o = f(Filter { org: Some("Nobody".into()), ..Filter::default() });
+    assert_eq!(totals(&o), (0, 0, 0));
+    assert!(o.timeline.is_empty());
+}
+
+fn csv_column_sum(csv: &str, column: &str) -> (usize, u64) {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let i = header.iter().position(|h| *h == column).unwrap();
+    let rows: Vec<&str> = lines.collect();
+    (rows.len(), rows.iter().map(|l| l.split(',').nth(i).unwrap().parse::<u64>().unwrap()).sum())
+}
+
+#[test]
+fn exports_honour_the_filter_and_add_up() {
+    let d = data();
+    for filter in [Filter::default(), Filter { domain: Some("a.example".into()), ..Filter::default() }] {
+        let o = Overview::filtered(&d, &filter);
+        let p = policies_csv(&d, &filter);
+        let (rows, ok) = csv_column_sum(&p, "total-successful-session-count");
+        assert_eq!(ok, o.kpis.totals.successful);
+        assert_eq!(rows, o.policies.iter().map(|b| b.entries).sum::<usize>());
+        let (rows, failed) = csv_column_sum(&failures_csv(&d, &filter), "failed-session-count");
+        assert_eq!(rows, o.failures.len());
+        assert_eq!(failed, o.failures.iter().map(|r| r.count).sum::<u64>());
+        let doc: Value = serde_json::from_str(&normalized_json(&d, &filter)).unwrap();
+        let reports = doc["reports"].as_array().unwrap();
+        assert_eq!(reports.len(), o.kpis.reports);
+        let sum: u64 = reports
+            .iter()
+            .flat_map(|r| r["policies"].as_array().unwrap())
+            .map(|p| p["summary"]["total-failure-session-count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(sum, o.kpis.totals.failed);
+        assert_eq!(doc["filter"], filter.to_hash());
+    }
+}
