@@ -47,3 +47,79 @@ mod tests {
         assert_eq!(bytes(1_500_000), "1.5 MB");
     }
 }
+
+/// Re-indents JSON text without parsing it, so key order and number spelling
+/// stay exactly as sent. Input that is not JSON comes out re-indented as best
+/// it can be; nothing is dropped.
+pub fn pretty_json(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() * 2);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    let mut chars = raw.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                // Keep empty containers on one line.
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+                if matches!(chars.peek(), Some('}') | Some(']')) {
+                    if let Some(close) = chars.next() {
+                        out.push(close);
+                    }
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod pretty_tests {
+    use super::pretty_json;
+
+    #[test]
+    fn reindents_keeping_order_and_strings() {
+        let raw = r#"{"z":1,"a":[ ],"s":"a, {b}: \"c\"","n":[1,2.50]}"#;
+        assert_eq!(
+            pretty_json(raw),
+            "{\n  \"z\": 1,\n  \"a\": [],\n  \"s\": \"a, {b}: \\\"c\\\"\",\n  \"n\": [\n    1,\n    2.50\n  ]\n}"
+        );
+    }
+}

@@ -113,6 +113,8 @@ pub struct StoredReport {
     pub origin: String,
     /// Files that delivered it again.
     pub duplicate_files: Vec<usize>,
+    /// The JSON text as it arrived (for the inspector).
+    pub raw: Box<str>,
 }
 
 /// The loaded data set: files in the order given, and unique reports.
@@ -226,6 +228,7 @@ impl Dataset {
                         file: outcome.id,
                         origin: payload.origin,
                         duplicate_files: Vec::new(),
+                        raw: String::from_utf8_lossy(&payload.json).into(),
                     });
                 }
             }

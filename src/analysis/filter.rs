@@ -31,6 +31,37 @@ pub struct Filter {
     pub text: String,
 }
 
+/// Selects `value`, or clears the selection when `value` is already selected:
+/// clicking a selected row again undoes it.
+pub fn toggle(slot: &mut Option<String>, value: &str) {
+    if slot.as_deref() == Some(value) {
+        *slot = None;
+    } else {
+        *slot = Some(value.to_owned());
+    }
+}
+
+/// One field of a [`Filter`], for chips that remove it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FilterField {
+    /// `from`.
+    From,
+    /// `to`.
+    To,
+    /// `domain`.
+    Domain,
+    /// `org`.
+    Org,
+    /// `policy`.
+    Policy,
+    /// `result_type`.
+    ResultType,
+    /// `problems_only`.
+    ProblemsOnly,
+    /// `text`.
+    Text,
+}
+
 /// The label of a policy for breakdowns and filters: `sts (enforce)`, `tlsa`, …
 pub fn policy_label(p: &PolicyResult) -> String {
     let t = p.policy.policy_type.as_str();
@@ -49,6 +80,50 @@ pub fn sts_mode(lines: &[String]) -> Option<String> {
 }
 
 impl Filter {
+    /// The active filters as (field, label) chips, in a fixed order.
+    pub fn chips(&self) -> Vec<(FilterField, String)> {
+        let mut out = Vec::new();
+        if let Some(d) = self.from {
+            out.push((FilterField::From, format!("from {d}")));
+        }
+        if let Some(d) = self.to {
+            out.push((FilterField::To, format!("to {d}")));
+        }
+        if let Some(v) = &self.domain {
+            out.push((FilterField::Domain, format!("domain: {}", if v.is_empty() { "(none)" } else { v })));
+        }
+        if let Some(v) = &self.org {
+            out.push((FilterField::Org, format!("organization: {v}")));
+        }
+        if let Some(v) = &self.policy {
+            out.push((FilterField::Policy, format!("policy: {v}")));
+        }
+        if let Some(v) = &self.result_type {
+            out.push((FilterField::ResultType, format!("result: {v}")));
+        }
+        if self.problems_only {
+            out.push((FilterField::ProblemsOnly, "problems only".to_owned()));
+        }
+        if !self.text.is_empty() {
+            out.push((FilterField::Text, format!("“{}”", self.text)));
+        }
+        out
+    }
+
+    /// Clears one field.
+    pub fn clear(&mut self, field: FilterField) {
+        match field {
+            FilterField::From => self.from = None,
+            FilterField::To => self.to = None,
+            FilterField::Domain => self.domain = None,
+            FilterField::Org => self.org = None,
+            FilterField::Policy => self.policy = None,
+            FilterField::ResultType => self.result_type = None,
+            FilterField::ProblemsOnly => self.problems_only = false,
+            FilterField::Text => self.text.clear(),
+        }
+    }
+
     /// Whether any filter is set.
     pub fn is_active(&self) -> bool {
         *self != Filter::default()
@@ -214,6 +289,17 @@ mod tests {
         assert_eq!(Filter::from_hash(""), Filter::default());
         assert_eq!(Filter::from_hash("#junk&from=notadate&x=1"), Filter::default());
         assert!(!Filter::default().is_active());
+    }
+
+    #[test]
+    fn toggling_selects_and_clears() {
+        let mut slot = None;
+        toggle(&mut slot, "a");
+        assert_eq!(slot.as_deref(), Some("a"));
+        toggle(&mut slot, "b");
+        assert_eq!(slot.as_deref(), Some("b"));
+        toggle(&mut slot, "b");
+        assert_eq!(slot, None);
     }
 
     #[test]

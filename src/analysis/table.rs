@@ -134,6 +134,18 @@ impl Sortable for FailureRow {
     }
 }
 
+impl Sortable for super::aggregate::BreakdownRow {
+    fn sort_key(&self, column: &str) -> SortKey<'_> {
+        match column {
+            "key" => SortKey::Text(&self.key),
+            "successful" => SortKey::Num(self.successful as f64),
+            "failed" => SortKey::Num(self.failed as f64),
+            "entries" => SortKey::Num(self.entries as f64),
+            _ => SortKey::Text(""),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,17 +165,5 @@ mod tests {
         assert!(s.descending);
         assert_eq!(s.clicked("reports", true), SortState::new("reports", true));
         assert_eq!(s.clicked("domain", false), SortState::new("domain", false));
-    }
-}
-
-impl Sortable for super::aggregate::BreakdownRow {
-    fn sort_key(&self, column: &str) -> SortKey<'_> {
-        match column {
-            "key" => SortKey::Text(&self.key),
-            "successful" => SortKey::Num(self.successful as f64),
-            "failed" => SortKey::Num(self.failed as f64),
-            "entries" => SortKey::Num(self.entries as f64),
-            _ => SortKey::Text(""),
-        }
     }
 }

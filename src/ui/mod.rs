@@ -1,9 +1,13 @@
 //! The page: small components that call into the pure logic. Views hold no
 //! business logic; they render what `analysis` derived.
 
+mod breakdowns;
 mod drop_zone;
+mod export;
 mod file_list;
+mod filters;
 mod folders;
+mod inspector;
 mod intro;
 mod kpis;
 mod loader;
@@ -11,6 +15,8 @@ mod panic;
 mod progress;
 mod state;
 mod tables;
+mod theme;
+mod timeline;
 
 use leptos::prelude::*;
 
@@ -22,6 +28,7 @@ use state::AppState;
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    filters::sync_hash(state);
     let has_data = move || state.file_count() > 0;
     view! {
         <div class="app" data-testid="app" data-state=move || state.phase().as_str()>
@@ -33,7 +40,10 @@ pub fn App() -> impl IntoView {
                     </svg>
                     <span class="title">"TLS-RPT Viewer"</span>
                 </div>
-                <p class="privacy">"Runs entirely in your browser. No file leaves this machine."</p>
+                <div class="topbar-right">
+                    <p class="privacy">"Runs entirely in your browser. No file leaves this machine."</p>
+                    <theme::ThemeToggle />
+                </div>
             </header>
             <main>
                 <Show when=move || !has_data()>
@@ -42,10 +52,18 @@ pub fn App() -> impl IntoView {
                 <drop_zone::DropZone compact=Signal::derive(has_data) />
                 <progress::ProgressBar />
                 <Show when=has_data>
+                    <div class="toolbar">
+                        <filters::FilterBar />
+                        <export::ExportBar />
+                    </div>
                     <kpis::KpiStrip />
+                    <timeline::Timeline />
                     <file_list::FileList />
                     <tables::SummaryTables />
+                    <breakdowns::Explanations />
+                    <breakdowns::Breakdowns />
                     <tables::FailureTable />
+                    <inspector::Inspector />
                 </Show>
             </main>
             <footer class="footer">

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::analysis::{Dataset, Overview};
+use crate::analysis::{Dataset, Filter, Overview};
 
 /// Where the page is in its life, as `data-state` on the app root shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,18 +41,19 @@ pub struct Progress {
     pub bytes_total: u64,
 }
 
-/// The overview for one version of the data set. Compared by version only, so
-/// the memo does not compare every row to see whether anything changed.
+/// The overview for one version of the data set and one filter. Compared by
+/// those only, so the memo never compares every row to see what changed.
 #[derive(Clone)]
 pub struct Snapshot {
     version: u64,
+    filter: Filter,
     /// The aggregated views.
     pub overview: Arc<Overview>,
 }
 
 impl PartialEq for Snapshot {
     fn eq(&self, other: &Self) -> bool {
-        self.version == other.version
+        self.version == other.version && self.filter == other.filter
     }
 }
 
@@ -67,7 +68,11 @@ pub struct AppState {
     pub pending: RwSignal<usize>,
     /// Progress of the current load.
     pub progress: RwSignal<Progress>,
-    /// The aggregated overview of the current version.
+    /// The active filters; everything shown derives from them and `data`.
+    pub filter: RwSignal<Filter>,
+    /// The overview of everything loaded, unfiltered (filter choices come from it).
+    pub all: Memo<Snapshot>,
+    /// The overview under the active filters.
     pub snapshot: Memo<Snapshot>,
 }
 
@@ -76,11 +81,29 @@ impl AppState {
     pub fn new() -> AppState {
         let data = StoredValue::new_local(Dataset::new());
         let version = RwSignal::new(0u64);
-        let snapshot = Memo::new(move |_| {
+        let filter = RwSignal::new(Filter::default());
+        let all = Memo::new(move |_| {
             let v = version.get();
-            Snapshot { version: v, overview: Arc::new(data.with_value(Overview::compute)) }
+            Snapshot { version: v, filter: Filter::default(), overview: Arc::new(data.with_value(Overview::compute)) }
         });
-        AppState { data, version, pending: RwSignal::new(0), progress: RwSignal::new(Progress::default()), snapshot }
+        let snapshot = Memo::new(move |_| {
+            let f = filter.get();
+            if !f.is_active() {
+                return all.get();
+            }
+            let v = version.get();
+            let overview = Arc::new(data.with_value(|d| Overview::filtered(d, &f)));
+            Snapshot { version: v, filter: f, overview }
+        });
+        AppState {
+            data,
+            version,
+            pending: RwSignal::new(0),
+            progress: RwSignal::new(Progress::default()),
+            filter,
+            all,
+            snapshot,
+        }
     }
 
     /// The page phase, derived from what is loaded and what is pending.

@@ -5,11 +5,12 @@ use leptos::prelude::*;
 
 use super::state::AppState;
 use crate::analysis::table::{sorted_indices, SortState, Sortable};
+use crate::analysis::toggle;
 use crate::format;
 
 /// A sortable column header.
 #[component]
-fn SortHeader(
+pub(super) fn SortHeader(
     label: &'static str,
     column: &'static str,
     sort: RwSignal<SortState>,
@@ -45,7 +46,7 @@ fn sorted<T: Sortable + Clone>(rows: &[T], sort: &SortState) -> Vec<T> {
 }
 
 /// A bar showing a share of the largest value, for at-a-glance comparison.
-fn bar(value: u64, max: u64, tone: &'static str) -> impl IntoView {
+pub(super) fn bar(value: u64, max: u64, tone: &'static str) -> impl IntoView {
     let pct = if max > 0 { value as f64 * 100.0 / max as f64 } else { 0.0 };
     view! { <span class=format!("bar {tone}") aria-hidden="true"><span style:width=format!("{pct:.1}%")></span></span> }
 }
@@ -88,7 +89,12 @@ fn DomainTable() -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         <For each=rows key=|r| (r.domain.clone(), r.reports, r.totals) let:r>
-                            <tr data-testid="domain-row" data-domain=r.domain.clone()
+                            <tr class="clickable"
+                                tabindex="0"
+                                class:selected={let k = r.domain.clone(); move || state.filter.with(|f| f.domain.as_deref() == Some(k.as_str()))}
+                                on:click={let k = r.domain.clone(); move |_| state.filter.update(|f| toggle(&mut f.domain, &k))}
+                                on:keydown={let k = r.domain.clone(); move |ev| if ev.key() == "Enter" { state.filter.update(|f| toggle(&mut f.domain, &k)) }}
+                                data-testid="domain-row" data-domain=r.domain.clone()
                                 data-successful=r.totals.successful.to_string() data-failed=r.totals.failed.to_string()>
                                 <td class="strong">{domain_label(&r.domain)}</td>
                                 <td class="num">{format::count(r.reports as u64)}</td>
@@ -123,7 +129,12 @@ fn OrgTable() -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         <For each=rows key=|r| (r.org.clone(), r.reports, r.totals) let:r>
-                            <tr data-testid="org-row" data-org=r.org.clone() data-reports=r.reports.to_string()
+                            <tr class="clickable"
+                                tabindex="0"
+                                class:selected={let k = r.org.clone(); move || state.filter.with(|f| f.org.as_deref() == Some(k.as_str()))}
+                                on:click={let k = r.org.clone(); move |_| state.filter.update(|f| toggle(&mut f.org, &k))}
+                                on:keydown={let k = r.org.clone(); move |ev| if ev.key() == "Enter" { state.filter.update(|f| toggle(&mut f.org, &k)) }}
+                                data-testid="org-row" data-org=r.org.clone() data-reports=r.reports.to_string()
                                 data-successful=r.totals.successful.to_string() data-failed=r.totals.failed.to_string()>
                                 <td class="strong">{r.org.clone()}</td>
                                 <td class="num">{format::count(r.reports as u64)}</td>
@@ -160,7 +171,12 @@ fn ResultTypeTable() -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             <For each=rows key=|r| (r.result_type.clone(), r.sessions, r.details, r.domains) let:r>
-                                <tr data-testid="result-type-row" data-result-type=r.result_type.clone() data-sessions=r.sessions.to_string()>
+                                <tr class="clickable"
+                                tabindex="0"
+                                class:selected={let k = r.result_type.clone(); move || state.filter.with(|f| f.result_type.as_deref() == Some(k.as_str()))}
+                                on:click={let k = r.result_type.clone(); move |_| state.filter.update(|f| toggle(&mut f.result_type, &k))}
+                                on:keydown={let k = r.result_type.clone(); move |ev| if ev.key() == "Enter" { state.filter.update(|f| toggle(&mut f.result_type, &k)) }}
+                                data-testid="result-type-row" data-result-type=r.result_type.clone() data-sessions=r.sessions.to_string()>
                                     <td><code class="rtype">{r.result_type.clone()}</code></td>
                                     <td class="num">{format::count(r.sessions)}{bar(r.sessions, max(), "bad")}</td>
                                     <td class="num">{format::count(r.details as u64)}</td>

@@ -265,6 +265,98 @@ test('malformed e-mail, mailbox and zip files get clear per-file errors', async 
   c.done();
 });
 
+
+test('drill-down, filters in the URL, clear, exports read back, inspector', async (page) => {
+  const c = new Check();
+  let files, expected;
+  if (HAVE_SHARED) {
+    ({ files, expected } = generate('drill', ['--reports', '300', '--seed', '31', '--containers', 'json,gz,eml', '--days', '10']));
+  } else {
+    console.log('    (generated corpus SKIPPED: using the in-repo fixtures)');
+    const dir = path.resolve('tests/fixtures/real');
+    files = fs.readdirSync(dir).filter((n) => /\.json$/.test(n)).map((n) => path.join(dir, n));
+  }
+  await page.setInputFiles('[data-testid="file-input"]', files);
+  await waitReady(page);
+  const all = { reports: await kpi(page, 'kpi-reports'), ok: await kpi(page, 'kpi-successful'), failed: await kpi(page, 'kpi-failed') };
+
+  // Timeline: one hook per day with data, numbers from expected.json.
+  const days = await hookRows(page, 'timeline-day');
+  if (expected) {
+    const got = Object.fromEntries(days.filter((d) => +d.successful + +d.failed > 0).map((d) => [d.day, { successful: +d.successful, failed: +d.failed }]));
+    c.eq(got, expected.by_day, 'timeline days');
+  }
+  await page.screenshot({ path: path.join(OUT, 'analysis.png'), fullPage: true });
+
+  // Click a domain row: every view narrows to it, KPIs included.
+  const domains = await hookRows(page, 'domain-row');
+  const target = domains[0];
+  await page.click(`[data-testid="domain-row"][data-domain="${target.domain}"]`);
+  await page.waitForFunction((d) => location.hash.includes('domain='), target.domain);
+  c.eq(await kpi(page, 'kpi-successful'), +target.successful, 'kpi-successful after domain click');
+  c.eq(await kpi(page, 'kpi-failed'), +target.failed, 'kpi-failed after domain click');
+  c.eq((await hookRows(page, 'domain-row')).length, 1, 'domain table narrowed');
+  c.ok((await hookRows(page, 'filter-chip')).some((ch) => ch.text.includes(target.domain)), 'chip shows the domain');
+
+  // The hash keeps the view across a reload (data is reloaded by the user; the filter stays).
+  const hash = await page.evaluate(() => location.hash);
+  await page.reload();
+  await page.waitForSelector('[data-testid="app"]');
+  c.eq(await page.evaluate(() => location.hash), hash, 'hash survives reload');
+  await page.setInputFiles('[data-testid="file-input"]', files);
+  await waitReady(page);
+  c.eq(await kpi(page, 'kpi-successful'), +target.successful, 'filter restored from the hash');
+
+  // Exports honour the filter; read them back.
+  const [csvDl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-csv"]')]);
+  const csv = fs.readFileSync(await csvDl.path(), 'utf8').trim().split(/\r?\n/);
+  const head = csv[0].split(',');
+  const col = (name) => head.indexOf(name);
+  const sumCol = (name) => csv.slice(1).reduce((a, l) => a + Number(l.split(',')[col(name)]), 0);
+  c.eq(sumCol('total-successful-session-count'), +target.successful, 'CSV successful sum');
+  c.eq(sumCol('total-failure-session-count'), +target.failed, 'CSV failed sum');
+  c.ok(csv.slice(1).every((l) => l.split(',')[col('policy-domain')] === target.domain), 'CSV rows are the domain');
+  const [jsonDl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-json"]')]);
+  const doc = JSON.parse(fs.readFileSync(await jsonDl.path(), 'utf8'));
+  c.eq(doc.reports.length, await kpi(page, 'kpi-reports'), 'JSON report count');
+  const jsonFailed = doc.reports.flatMap((r) => r.policies).reduce((a, p) => a + p.summary['total-failure-session-count'], 0);
+  c.eq(jsonFailed, +target.failed, 'JSON failed sum');
+
+  // Clear brings back everything.
+  await page.click('[data-testid="clear-filters"]');
+  await page.waitForFunction(() => !location.hash.includes('domain='));
+  c.eq(await kpi(page, 'kpi-reports'), all.reports, 'kpi-reports after clear');
+  c.eq(await kpi(page, 'kpi-successful'), all.ok, 'kpi-successful after clear');
+
+  // A day: KPIs become that day's numbers.
+  const day = (await hookRows(page, 'timeline-day')).find((d) => +d.failed > 0);
+  if (day) {
+    await page.click(`[data-testid="timeline-day"][data-day="${day.day}"]`);
+    await page.waitForFunction((d) => location.hash.includes(`from=${d}`), day.day);
+    c.eq(await kpi(page, 'kpi-successful'), +day.successful, 'kpi-successful after day click');
+    c.eq(await kpi(page, 'kpi-failed'), +day.failed, 'kpi-failed after day click');
+    await page.click('[data-testid="clear-filters"]');
+  }
+
+  // A result type: its row is the only one left.
+  const rt = (await hookRows(page, 'result-type-row'))[0];
+  if (rt) {
+    await page.click(`[data-testid="result-type-row"][data-result-type="${rt.resultType}"]`);
+    await page.waitForFunction(() => location.hash.includes('result='));
+    const left = await hookRows(page, 'result-type-row');
+    c.eq(left.map((r) => [r.resultType, +r.sessions]), [[rt.resultType, +rt.sessions]], 'result-type rows after click');
+    c.ok(await kpi(page, 'kpi-reports') < all.reports, 'fewer reports under a result-type filter');
+    await page.click('[data-testid="clear-filters"]');
+  }
+
+  // Inspector: open a report, see its raw JSON.
+  await page.click('[data-testid="open-report"] >> nth=0');
+  await page.waitForSelector('[data-testid="report-detail"]');
+  const raw = await page.textContent('[data-testid="report-raw"]');
+  c.ok(raw.includes('"organization-name"') && raw.includes('"policies"'), 'raw JSON shown');
+  c.done();
+});
+
 async function main() {
   if (!fs.existsSync('dist/index.html')) throw new Error('dist/ is missing: run scripts/build first');
   const context = await launch();

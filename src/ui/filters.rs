@@ -1,0 +1,199 @@
+//! The filter bar, the chips of active filters, and the URL-hash link.
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use super::state::AppState;
+use crate::analysis::Filter;
+use crate::report::datetime::{parse_timestamp, Day};
+
+fn day_value(d: Option<Day>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn parse_day(s: &str) -> Option<Day> {
+    parse_timestamp(s).map(|(t, _)| Day::of(t))
+}
+
+/// Keeps the filter and `location.hash` in step, so a reload or a shared link
+/// shows the same view.
+pub fn sync_hash(state: AppState) {
+    let read = move || {
+        let hash = window().location().hash().unwrap_or_default();
+        let f = Filter::from_hash(&hash);
+        if f != state.filter.get_untracked() {
+            state.filter.set(f);
+        }
+    };
+    read();
+    let _ = window_event_listener(ev::hashchange, move |_| read());
+    Effect::new(move |_| {
+        let want = state.filter.with(Filter::to_hash);
+        let have = window().location().hash().unwrap_or_default();
+        if have.trim_start_matches('#') != want {
+            let url =
+                if want.is_empty() { window().location().pathname().unwrap_or_default() } else { format!("#{want}") };
+            let _ =
+                window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+        }
+    });
+}
+
+/// A `<select>` over values from the unfiltered data.
+#[component]
+fn Choice(
+    label: &'static str,
+    testid: &'static str,
+    options: Signal<Vec<String>>,
+    value: Signal<Option<String>>,
+    set: Callback<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <select
+                data-testid=testid
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    set.run(if v == "\u{0}" { None } else { Some(v) });
+                }
+                prop:value=move || value.get().unwrap_or_else(|| "\u{0}".into())
+            >
+                <option value="\u{0}">"All"</option>
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|o| {
+                            let shown = if o.is_empty() { "(none)".to_owned() } else { o.clone() };
+                            let selected = value.get().as_deref() == Some(o.as_str());
+                            view! { <option value=o selected=selected>{shown}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </label>
+    }
+}
+
+/// Filters, chips and the clear button.
+#[component]
+pub fn FilterBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let f = state.filter;
+    let all = move || state.all.get().overview;
+    let domains = Signal::derive(move || {
+        let mut v: Vec<String> = all().domains.iter().map(|d| d.domain.clone()).collect();
+        v.sort();
+        v
+    });
+    let orgs = Signal::derive(move || {
+        let mut v: Vec<String> = all().orgs.iter().map(|o| o.org.clone()).collect();
+        v.sort();
+        v
+    });
+    let policies = Signal::derive(move || all().policies.iter().map(|p| p.key.clone()).collect());
+    let types = Signal::derive(move || all().result_types.iter().map(|t| t.result_type.clone()).collect());
+    let set = |edit: fn(&mut Filter, Option<String>)| Callback::new(move |v: Option<String>| f.update(|x| edit(x, v)));
+    let first_day = move || all().timeline.first().map(|d| d.day.to_string()).unwrap_or_default();
+    let last_day = move || all().timeline.last().map(|d| d.day.to_string()).unwrap_or_default();
+    view! {
+        <section class="filters" aria-label="Filters">
+            <div class="filter-fields">
+                <label class="field">
+                    <span>"From"</span>
+                    <input
+                        type="date"
+                        data-testid="filter-from"
+                        prop:min=first_day
+                        prop:max=last_day
+                        prop:value=move || f.with(|x| day_value(x.from))
+                        on:change=move |ev| f.update(|x| x.from = parse_day(&event_target_value(&ev)))
+                    />
+                </label>
+                <label class="field">
+                    <span>"To"</span>
+                    <input
+                        type="date"
+                        data-testid="filter-to"
+                        prop:min=first_day
+                        prop:max=last_day
+                        prop:value=move || f.with(|x| day_value(x.to))
+                        on:change=move |ev| f.update(|x| x.to = parse_day(&event_target_value(&ev)))
+                    />
+                </label>
+                <Choice
+                    label="Policy domain"
+                    testid="filter-domain"
+                    options=domains
+                    value=Signal::derive(move || f.with(|x| x.domain.clone()))
+                    set=set(|x, v| x.domain = v)
+                />
+                <Choice
+                    label="Organization"
+                    testid="filter-org"
+                    options=orgs
+                    value=Signal::derive(move || f.with(|x| x.org.clone()))
+                    set=set(|x, v| x.org = v)
+                />
+                <Choice
+                    label="Policy"
+                    testid="filter-policy"
+                    options=policies
+                    value=Signal::derive(move || f.with(|x| x.policy.clone()))
+                    set=set(|x, v| x.policy = v)
+                />
+                <Choice
+                    label="Result type"
+                    testid="filter-result-type"
+                    options=types
+                    value=Signal::derive(move || f.with(|x| x.result_type.clone()))
+                    set=set(|x, v| x.result_type = v)
+                />
+                <label class="field grow">
+                    <span>"Search"</span>
+                    <input
+                        type="search"
+                        data-testid="filter-text"
+                        placeholder="domain, MX, IP, report-id, reason…"
+                        prop:value=move || f.with(|x| x.text.clone())
+                        on:input=move |ev| f.update(|x| x.text = event_target_value(&ev))
+                    />
+                </label>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        data-testid="filter-problems"
+                        prop:checked=move || f.with(|x| x.problems_only)
+                        on:change=move |ev| f.update(|x| x.problems_only = event_target_checked(&ev))
+                    />
+                    "Problems only"
+                </label>
+            <button
+                type="button"
+                class="btn small clear"
+                data-testid="clear-filters"
+                class:inactive=move || !f.with(Filter::is_active)
+                on:click=move |_| f.set(Filter::default())
+            >
+                "Clear filters"
+            </button>
+            </div>
+            <div class="chips" aria-live="polite">
+                <For each=move || f.with(Filter::chips) key=|c| c.clone() let:chip>
+                    <button
+                        type="button"
+                        class="chip"
+                        data-testid="filter-chip"
+                        aria-label=format!("Remove filter {}", chip.1)
+                        on:click=move |_| f.update(|x| x.clear(chip.0))
+                    >
+                        {chip.1.clone()}
+                        <span aria-hidden="true">" ×"</span>
+                    </button>
+                </For>
+
+            </div>
+        </section>
+    }
+}

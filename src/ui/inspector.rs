@@ -1,0 +1,204 @@
+//! The report inspector: a list of the reports behind the views, and one
+//! report in full (metadata, policies, failure details, warnings, raw JSON).
+
+use leptos::prelude::*;
+
+use super::state::AppState;
+use crate::analysis::StoredReport;
+use crate::format;
+use crate::report::datetime::format_utc;
+
+const PAGE: usize = 25;
+
+/// Only http(s) URIs become links; anything else stays inert text.
+fn link_or_text(s: &str) -> AnyView {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    if (lower.starts_with("https://") || lower.starts_with("http://")) && !t.contains(char::is_whitespace) {
+        view! { <a href=t.to_owned() target="_blank" rel="noopener noreferrer">{t.to_owned()}</a> }.into_any()
+    } else {
+        view! { <span>{t.to_owned()}</span> }.into_any()
+    }
+}
+
+/// The list and, when one is open, the report.
+#[component]
+pub fn Inspector() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let open = RwSignal::new(None::<usize>);
+    let page = RwSignal::new(0usize);
+    let ids = move || state.snapshot.get().overview.reports.clone();
+    let pages = move || ids().len().div_ceil(PAGE).max(1);
+    let rows = move || {
+        let p = page.get().min(pages() - 1);
+        let ids = ids();
+        state.data.with_value(|d| {
+            ids.iter()
+                .skip(p * PAGE)
+                .take(PAGE)
+                .map(|&i| {
+                    let s = &d.reports()[i];
+                    let r = &s.report;
+                    (
+                        i,
+                        r.organization_name.clone(),
+                        r.report_id.clone(),
+                        format_utc(r.date_range.start),
+                        r.successful(),
+                        r.failed(),
+                        s.warnings.len(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <section class="panel" aria-labelledby="reports-title">
+            <div class="panel-head">
+                <h2 id="reports-title">"Reports"</h2>
+                <span class="muted small">{move || format!("{} reports", format::count(ids().len() as u64))}</span>
+            </div>
+            <div class="table-wrap">
+                <table class="dense">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Organization"</th>
+                            <th scope="col">"Report ID"</th>
+                            <th scope="col">"Start"</th>
+                            <th scope="col" class="num">"Successful"</th>
+                            <th scope="col" class="num">"Failed"</th>
+                            <th scope="col" class="num">"Warnings"</th>
+                            <th scope="col"></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=rows key=|r| r.0 let:r>
+                            <tr data-testid="report-row" data-report-id=r.2.clone() class:selected=move || open.get() == Some(r.0)>
+                                <td>{r.1.clone()}</td>
+                                <td class="mono wrap">{r.2.clone()}</td>
+                                <td class="nowrap">{r.3.clone()}</td>
+                                <td class="num">{format::count(r.4)}</td>
+                                <td class="num">{format::count(r.5)}</td>
+                                <td class="num">{r.6}</td>
+                                <td>
+                                    <button
+                                        type="button"
+                                        class="btn small"
+                                        data-testid="open-report"
+                                        on:click=move |_| open.update(|o| *o = if *o == Some(r.0) { None } else { Some(r.0) })
+                                    >
+                                        {move || if open.get() == Some(r.0) { "Close" } else { "Open" }}
+                                    </button>
+                                </td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+            <Show when=move || { pages() > 1 }>
+                <nav class="pager" aria-label="Report pages">
+                    <button type="button" class="btn small" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
+                        "‹ Previous"
+                    </button>
+                    <span class="small">{move || format!("page {} of {}", page.get().min(pages() - 1) + 1, pages())}</span>
+                    <button type="button" class="btn small" disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>
+                        "Next ›"
+                    </button>
+                </nav>
+            </Show>
+            {move || open.get().map(|i| state.data.with_value(|d| report_view(&d.reports()[i], d.files()[d.reports()[i].file].name.clone())))}
+        </section>
+    }
+}
+
+fn report_view(s: &StoredReport, file: String) -> impl IntoView {
+    let r = &s.report;
+    let origin = if s.origin.is_empty() { file } else { format!("{file} › {}", s.origin) };
+    let policies = r
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let details = p
+                .failure_details
+                .iter()
+                .map(|d| {
+                    let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
+                    view! {
+                        <tr>
+                            <td><code class="rtype">{d.result_type.as_str().to_owned()}</code></td>
+                            <td class="mono">{o(&d.sending_mta_ip)}</td>
+                            <td class="mono">{o(&d.receiving_mx_hostname)}</td>
+                            <td class="mono">{o(&d.receiving_mx_helo)}</td>
+                            <td class="mono">{o(&d.receiving_ip)}</td>
+                            <td class="num">{format::count(d.failed_session_count)}</td>
+                            <td class="reason">{o(&d.failure_reason_code)}</td>
+                            <td class="reason">{d.additional_information.as_deref().map(link_or_text)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="policy">
+                    <h4>
+                        {format!("Policy {} · {} · {}", i + 1, p.policy.policy_type.as_str(), p.policy.policy_domain.clone().unwrap_or_else(|| "(no domain)".into()))}
+                    </h4>
+                    <p class="small">
+                        {format!(
+                            "{} successful, {} failed sessions · MX patterns: {}",
+                            format::count(p.summary.successful),
+                            format::count(p.summary.failed),
+                            if p.policy.mx_host.is_empty() { "–".to_owned() } else { p.policy.mx_host.join(", ") }
+                        )}
+                    </p>
+                    {(!p.policy.policy_string.is_empty()).then(|| view! { <pre class="code">{p.policy.policy_string.join("\n")}</pre> })}
+                    {(!p.failure_details.is_empty()).then(|| view! {
+                        <div class="table-wrap">
+                            <table class="dense">
+                                <thead>
+                                    <tr>
+                                        <th>"Result type"</th>
+                                        <th>"Sending MTA IP"</th>
+                                        <th>"Receiving MX"</th>
+                                        <th>"MX HELO"</th>
+                                        <th>"Receiving IP"</th>
+                                        <th class="num">"Sessions"</th>
+                                        <th>"Reason code"</th>
+                                        <th>"More information"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{details}</tbody>
+                            </table>
+                        </div>
+                    })}
+                </div>
+            }
+        })
+        .collect_view();
+    let warnings = s.warnings.iter().map(|w| view! { <li>{w.to_string()}</li> }).collect_view();
+    view! {
+        <div class="report" data-testid="report-detail">
+            <dl class="meta">
+                <dt>"Organization"</dt>
+                <dd>{r.organization_name.clone()}</dd>
+                <dt>"Report ID"</dt>
+                <dd class="mono">{r.report_id.clone()}</dd>
+                <dt>"Period"</dt>
+                <dd>{format!("{} → {}", format_utc(r.date_range.start), format_utc(r.date_range.end))}</dd>
+                <dt>"Contact"</dt>
+                <dd>{r.contact_info.clone().unwrap_or_else(|| "–".into())}</dd>
+                <dt>"From file"</dt>
+                <dd>{origin}</dd>
+            </dl>
+            {policies}
+            {(!s.warnings.is_empty()).then(|| view! {
+                <h4>"Warnings"</h4>
+                <ul class="warnings small">{warnings}</ul>
+            })}
+            <details>
+                <summary>"Raw JSON"</summary>
+                <pre class="code" data-testid="report-raw">{format::pretty_json(&s.raw)}</pre>
+            </details>
+        </div>
+    }
+}
