@@ -6,6 +6,7 @@
 //! Everything but `ui` is free of browser APIs and is tested natively.
 
 pub mod analysis;
+pub mod check;
 pub mod format;
 pub mod ingest;
 pub mod report;

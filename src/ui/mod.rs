@@ -13,6 +13,7 @@ mod kpis;
 mod loader;
 mod panic;
 mod progress;
+mod setup_check;
 mod state;
 mod tables;
 mod theme;
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <tables::FailureTable />
                     <inspector::Inspector />
                 </Show>
+                <setup_check::SetupCheck />
             </main>
             <footer class="footer">
                 "Reads SMTP TLS reports (RFC 8460): .json, .json.gz, .zip, .eml and .mbox. Open source."

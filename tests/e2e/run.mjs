@@ -357,6 +357,30 @@ test('drill-down, filters in the URL, clear, exports read back, inspector', asyn
   c.done();
 });
 
+
+test('check your setup: a valid and an invalid record, and a policy file', async (page) => {
+  const c = new Check();
+  const verdict = async () => ({
+    valid: await page.getAttribute('[data-testid="record-verdict"]', 'data-valid'),
+    text: await page.textContent('[data-testid="record-verdict"]'),
+  });
+  await page.fill('[data-testid="record-input"]', 'v=TLSRPTv1; rua=mailto:tlsrpt@example.com');
+  let v = await verdict();
+  c.eq(v.valid, 'true', 'valid record');
+  c.ok(v.text.includes('Valid TLSRPT record'), `valid text: ${v.text}`);
+  await page.fill('[data-testid="record-input"]', 'v=TLSRPTv1; ru=mailto:tlsrpt@example.com');
+  v = await verdict();
+  c.eq(v.valid, 'false', 'invalid record');
+  c.ok(v.text.includes('did you mean "rua="'), `invalid text says why: ${v.text}`);
+  await page.fill('[data-testid="record-input"]', 'version: STSv1\nmode: enforce\nmx: mx.example.com\nmax_age: 99999999999\n');
+  v = await verdict();
+  c.eq(v.valid, 'false', 'invalid policy');
+  c.ok(v.text.includes('line 4'), `policy error is located: ${v.text}`);
+  await page.locator('[data-testid="record-input"]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(OUT, 'setup-check.png') });
+  c.done();
+});
+
 async function main() {
   if (!fs.existsSync('dist/index.html')) throw new Error('dist/ is missing: run scripts/build first');
   const context = await launch();

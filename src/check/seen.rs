@@ -1,0 +1,198 @@
+//! What reporters saw of each domain's policies, and where that disagrees
+//! with itself or with the failures they reported.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::sts::mx_matches;
+use super::Severity;
+use crate::analysis::{normalize_domain, sts_mode, Dataset};
+use crate::report::datetime::Day;
+use crate::report::PolicyType;
+
+/// One version of a policy as reporters saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenPolicy {
+    /// `sts` or `tlsa`.
+    pub policy_type: String,
+    /// MTA-STS mode, when it is an STS policy.
+    pub mode: Option<String>,
+    /// MX patterns (`mx:` lines of an STS policy).
+    pub mx: Vec<String>,
+    /// The policy lines (or TLSA records) as reported.
+    pub lines: Vec<String>,
+    /// First and last UTC day a report showed it.
+    pub first: Day,
+    /// Last day.
+    pub last: Day,
+    /// Organizations that reported it.
+    pub reporters: BTreeSet<String>,
+    /// Reports that showed it.
+    pub reports: usize,
+}
+
+/// A cross-check result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Insight {
+    /// How much it matters.
+    pub severity: Severity,
+    /// Plain-words message.
+    pub message: String,
+}
+
+/// Everything seen for one policy domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainPolicies {
+    /// The policy domain.
+    pub domain: String,
+    /// Policy versions in order of first sight.
+    pub policies: Vec<SeenPolicy>,
+    /// What the cross-checks found.
+    pub insights: Vec<Insight>,
+}
+
+/// Days of failure-free reports before a testing policy is called ready to enforce.
+pub const READY_DAYS: i64 = 30;
+
+/// Builds the per-domain policy history and its cross-checks.
+pub fn policy_insights(data: &Dataset) -> Vec<DomainPolicies> {
+    type Key = (String, String); // (type, policy lines joined)
+    struct Acc {
+        seen: BTreeMap<Key, SeenPolicy>,
+        // Per day: the distinct (mode, mx) combinations and who reported them.
+        by_day: BTreeMap<Day, BTreeMap<(Option<String>, Vec<String>), BTreeSet<String>>>,
+        failing_mx: BTreeMap<String, u64>,
+        testing_days: BTreeSet<Day>,
+        failure_days: BTreeSet<Day>,
+        last_day: Option<Day>,
+    }
+    let mut domains: BTreeMap<String, Acc> = BTreeMap::new();
+    for stored in data.reports() {
+        let r = &stored.report;
+        let day = Day::of(r.date_range.start);
+        for p in &r.policies {
+            let Some(domain) = p.policy.policy_domain.as_deref().map(normalize_domain) else { continue };
+            let acc = domains.entry(domain).or_insert_with(|| Acc {
+                seen: BTreeMap::new(),
+                by_day: BTreeMap::new(),
+                failing_mx: BTreeMap::new(),
+                testing_days: BTreeSet::new(),
+                failure_days: BTreeSet::new(),
+                last_day: None,
+            });
+            acc.last_day = acc.last_day.max(Some(day));
+            if p.summary.failed > 0 {
+                acc.failure_days.insert(day);
+            }
+            let is_sts = p.policy.policy_type == PolicyType::Sts;
+            if !(is_sts || p.policy.policy_type == PolicyType::Tlsa) || p.policy.policy_string.is_empty() {
+                continue;
+            }
+            let mode = if is_sts { sts_mode(&p.policy.policy_string) } else { None };
+            let mut mx: Vec<String> = p
+                .policy
+                .policy_string
+                .iter()
+                .filter_map(|l| {
+                    l.split_once(':')
+                        .filter(|(k, _)| k.trim().eq_ignore_ascii_case("mx"))
+                        .map(|(_, v)| v.trim().to_ascii_lowercase())
+                })
+                .collect();
+            if mx.is_empty() {
+                mx = p.policy.mx_host.iter().map(|m| m.to_ascii_lowercase()).collect();
+            }
+            mx.sort();
+            if mode.as_deref() == Some("testing") {
+                acc.testing_days.insert(day);
+            }
+            if is_sts {
+                acc.by_day
+                    .entry(day)
+                    .or_default()
+                    .entry((mode.clone(), mx.clone()))
+                    .or_default()
+                    .insert(r.organization_name.clone());
+                for d in &p.failure_details {
+                    if let Some(host) = &d.receiving_mx_hostname {
+                        if !mx.is_empty() && !mx.iter().any(|pat| mx_matches(pat, host)) {
+                            *acc.failing_mx.entry(host.to_ascii_lowercase()).or_default() += d.failed_session_count;
+                        }
+                    }
+                }
+            }
+            let mut lines: Vec<String> = p.policy.policy_string.iter().map(|l| l.trim().to_owned()).collect();
+            if is_sts {
+                // Line order differs between reporters (Google keeps the file's order); compare as a set.
+                lines.sort();
+            }
+            let key = (p.policy.policy_type.as_str().to_owned(), lines.join("\n"));
+            let e = acc.seen.entry(key).or_insert_with(|| SeenPolicy {
+                policy_type: p.policy.policy_type.as_str().to_owned(),
+                mode: mode.clone(),
+                mx: mx.clone(),
+                lines: p.policy.policy_string.clone(),
+                first: day,
+                last: day,
+                reporters: BTreeSet::new(),
+                reports: 0,
+            });
+            e.first = e.first.min(day);
+            e.last = e.last.max(day);
+            e.reporters.insert(r.organization_name.clone());
+            e.reports += 1;
+        }
+    }
+    domains
+        .into_iter()
+        .map(|(domain, acc)| {
+            let mut insights = Vec::new();
+            for (day, variants) in &acc.by_day {
+                if variants.len() > 1 {
+                    let desc = variants
+                        .iter()
+                        .map(|((mode, mx), orgs)| {
+                            format!(
+                                "{} saw mode {} with mx {}",
+                                orgs.iter().cloned().collect::<Vec<_>>().join(", "),
+                                mode.as_deref().unwrap_or("?"),
+                                if mx.is_empty() { "(none)".to_owned() } else { mx.join(" ") }
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    insights.push(Insight {
+                        severity: Severity::Warning,
+                        message: format!("On {day} reporters saw different MTA-STS policies: {desc}. Senders may cache an old policy for up to max_age; change the _mta-sts id whenever the policy changes."),
+                    });
+                }
+            }
+            for (host, n) in &acc.failing_mx {
+                insights.push(Insight {
+                    severity: Severity::Warning,
+                    message: format!("{n} failed sessions went to {host}, which no mx pattern of the policy covers: senders enforcing the policy will refuse to deliver there. Add it to the policy or remove it from the MX records."),
+                });
+            }
+            if let (Some(last), Some(first_testing)) = (acc.last_day, acc.testing_days.iter().next()) {
+                let since = Day(last.0 - READY_DAYS + 1);
+                let clean = !acc.failure_days.iter().any(|d| *d >= since);
+                let still_testing = acc.testing_days.contains(&last) || acc.testing_days.iter().next_back().is_some_and(|d| d.0 >= since.0);
+                if clean && still_testing && last.0 - first_testing.0 + 1 >= READY_DAYS {
+                    insights.push(Insight {
+                        severity: Severity::Info,
+                        message: format!("The policy is in testing mode and reports show no failed sessions for the last {READY_DAYS} days (up to {last}): it looks ready for mode: enforce."),
+                    });
+                }
+            }
+            let mut policies: Vec<SeenPolicy> = acc.seen.into_values().collect();
+            policies.sort_by_key(|p| (p.first, p.last));
+            if policies.iter().filter(|p| p.policy_type == "sts").count() > 1 {
+                insights.push(Insight {
+                    severity: Severity::Info,
+                    message: format!("Reporters saw {} versions of the MTA-STS policy over time (listed below).", policies.iter().filter(|p| p.policy_type == "sts").count()),
+                });
+            }
+            DomainPolicies { domain, policies, insights }
+        })
+        .filter(|d| !d.policies.is_empty() || !d.insights.is_empty())
+        .collect()
+}
