@@ -56,10 +56,12 @@ pub const READY_DAYS: i64 = 30;
 /// Builds the per-domain policy history and its cross-checks.
 pub fn policy_insights(data: &Dataset) -> Vec<DomainPolicies> {
     type Key = (String, String); // (type, policy lines joined)
+                                 // (mode, mx patterns) -> organizations that reported them
+    type Variants = BTreeMap<(Option<String>, Vec<String>), BTreeSet<String>>;
     struct Acc {
         seen: BTreeMap<Key, SeenPolicy>,
         // Per day: the distinct (mode, mx) combinations and who reported them.
-        by_day: BTreeMap<Day, BTreeMap<(Option<String>, Vec<String>), BTreeSet<String>>>,
+        by_day: BTreeMap<Day, Variants>,
         failing_mx: BTreeMap<String, u64>,
         testing_days: BTreeSet<Day>,
         failure_days: BTreeSet<Day>,

@@ -42,7 +42,7 @@ pub fn App() -> impl IntoView {
                     <span class="title">"TLS-RPT Viewer"</span>
                 </div>
                 <div class="topbar-right">
-                    <p class="privacy">"Runs entirely in your browser. No file leaves this machine."</p>
+                    <p class="privacy">"Runs entirely in your browser: no file leaves this machine, nothing is stored."</p>
                     <theme::ThemeToggle />
                 </div>
             </header>

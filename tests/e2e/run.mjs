@@ -381,6 +381,63 @@ test('check your setup: a valid and an invalid record, and a policy file', async
   c.done();
 });
 
+
+test('privacy: after the page has loaded, nothing is requested at all', async (page, requests) => {
+  const c = new Check();
+  await page.waitForLoadState('networkidle');
+  const atLoad = requests.length;
+  const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+  for (const d of ["connect-src 'none'", "default-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'", "style-src 'self'"]) {
+    c.ok(csp && csp.includes(d), `CSP has ${d}: ${csp}`);
+  }
+  c.ok(!/unsafe-inline/.test(csp), 'no unsafe-inline');
+  const dir = path.resolve('tests/fixtures/real');
+  const files = fs.readdirSync(dir).filter((n) => n !== 'SOURCES.md').map((n) => path.join(dir, n));
+  await page.setInputFiles('[data-testid="file-input"]', files);
+  await waitReady(page);
+  await page.click('[data-testid="domain-row"] >> nth=0');
+  await page.click('[data-testid="open-report"] >> nth=0');
+  await page.fill('[data-testid="record-input"]', 'v=TLSRPTv1; rua=mailto:a@example.com');
+  await page.waitForTimeout(300);
+  c.eq(requests.slice(atLoad), [], 'requests after load');
+  const stored = await page.evaluate(async () => ({
+    local: localStorage.length, session: sessionStorage.length, cookies: document.cookie,
+    idb: indexedDB.databases ? (await indexedDB.databases()).length : 0,
+  }));
+  c.eq(stored, { local: 0, session: 0, cookies: '', idb: 0 }, 'nothing persisted');
+  c.done();
+});
+
+test('hostile input: markup stays inert text, only http(s) becomes a link', async (page) => {
+  const c = new Check();
+  const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+  const report = {
+    'organization-name': evil, 'report-id': 'x<b>y</b>', 'contact-info': evil,
+    'date-range': { 'start-datetime': '2026-01-01T00:00:00Z', 'end-datetime': '2026-01-01T23:59:59Z' },
+    policies: [{
+      policy: { 'policy-type': 'sts', 'policy-domain': 'evil.example', 'policy-string': [evil], 'mx-host': [evil] },
+      summary: { 'total-successful-session-count': 1, 'total-failure-session-count': 2 },
+      'failure-details': [
+        { 'result-type': evil, 'sending-mta-ip': evil, 'receiving-mx-hostname': evil, 'failed-session-count': 1, 'failure-reason-code': evil, 'additional-information': 'javascript:window.__pwned=3' },
+        { 'result-type': 'certificate-expired', 'failed-session-count': 1, 'additional-information': 'https://help.example/tlsrpt' },
+      ],
+    }],
+  };
+  const dir = path.join(tmp, 'hostile');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'evil.json'), JSON.stringify(report));
+  await page.setInputFiles('[data-testid="file-input"]', [path.join(dir, 'evil.json')]);
+  await waitReady(page);
+  await page.click('[data-testid="open-report"] >> nth=0');
+  await page.waitForSelector('[data-testid="report-detail"]');
+  c.eq(await page.evaluate(() => window.__pwned), undefined, 'no script ran');
+  c.eq(await page.$$eval('main img', (els) => els.length), 0, 'no injected elements');
+  c.ok((await page.textContent('[data-testid="report-detail"]')).includes('<img src=x'), 'markup shown as text');
+  const links = await page.$$eval('[data-testid="report-detail"] a', (as) => as.map((a) => [a.getAttribute('href'), a.rel]));
+  c.eq(links, [['https://help.example/tlsrpt', 'noopener noreferrer']], 'only the https URI is a link');
+  c.done();
+});
+
 async function main() {
   if (!fs.existsSync('dist/index.html')) throw new Error('dist/ is missing: run scripts/build first');
   const context = await launch();
@@ -397,11 +454,14 @@ async function main() {
       const errors = [];
       recordRequests(page, requests);
       page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => {
+        if (/Content.Security.Policy|Refused to/i.test(m.text())) errors.push(`CSP: ${m.text()}`);
+      });
       const started = Date.now();
       try {
         await page.goto(server.url);
         await page.waitForSelector('[data-testid="app"]');
-        await t.fn(page);
+        await t.fn(page, requests);
         const foreign = requests.filter((u) => /^(https?|wss?):/.test(u) && !u.startsWith(origin));
         if (foreign.length) throw new Error(`requests left the page's origin: ${foreign.join(', ')}`);
         if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);

@@ -1,0 +1,126 @@
+//! Hostile input, natively: a bounded, deterministic mutation run over every
+//! fixture (a short fuzz for CI; the long one is `cargo fuzz`, see README),
+//! and the named cases of the malformed-input suite.
+
+use tlsrpt_viewer::analysis::{Dataset, Overview, Status};
+use tlsrpt_viewer::ingest::Limits;
+
+/// xorshift64*: deterministic, so a failure reproduces from its iteration number.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn fixtures() -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("tests/fixtures/real").unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x != "md") {
+            out.push(std::fs::read(p).unwrap());
+        }
+    }
+    out
+}
+
+fn mutate(rng: &mut Rng, seed: &[u8], other: &[u8]) -> Vec<u8> {
+    let mut v = seed.to_vec();
+    for _ in 0..1 + rng.below(4) {
+        match rng.below(6) {
+            0 if !v.is_empty() => {
+                let i = rng.below(v.len());
+                v[i] ^= 1 << rng.below(8);
+            }
+            1 => v.truncate(rng.below(v.len() + 1)),
+            2 => {
+                let i = rng.below(v.len() + 1);
+                let b = [b'{', b'}', b'[', b']', b'"', b',', b':', b'\\', 0, 0xff, b'-', b'9'][rng.below(12)];
+                v.insert(i, b);
+            }
+            3 if !other.is_empty() => {
+                // Splice a piece of another fixture in.
+                let a = rng.below(other.len());
+                let b = (a + rng.below(200)).min(other.len());
+                let at = rng.below(v.len() + 1);
+                v.splice(at..at, other[a..b].iter().copied());
+            }
+            4 if !v.is_empty() => {
+                let i = rng.below(v.len());
+                let n = rng.below(64).min(v.len() - i);
+                v.drain(i..i + n);
+            }
+            _ => {
+                let i = rng.below(v.len() + 1);
+                v.splice(i..i, std::iter::repeat_n(b'9', rng.below(30)));
+            }
+        }
+    }
+    v
+}
+
+fn load(bytes: &[u8]) {
+    let limits = Limits { max_inflated: 1 << 20, max_total_inflated: 4 << 20, ..Limits::default() };
+    let mut set = Dataset::with_limits(limits);
+    let o = set.add_file("m", bytes);
+    assert_eq!(o.status() == Status::Error, o.reports == 0);
+    if o.status() == Status::Error {
+        assert!(o.reason().is_some_and(|r| !r.is_empty()), "an error row must say why");
+    }
+    let _ = Overview::compute(&set);
+}
+
+#[test]
+fn bounded_mutation_fuzz() {
+    let seeds = fixtures();
+    assert!(seeds.len() > 20);
+    let mut rng = Rng(0x8460_8461_dead_beef);
+    for i in 0..4000 {
+        let a = &seeds[rng.below(seeds.len())];
+        let b = &seeds[rng.below(seeds.len())];
+        let m = mutate(&mut rng, a, b);
+        let r = std::panic::catch_unwind(|| load(&m));
+        assert!(r.is_ok(), "iteration {i} panicked on {} bytes", m.len());
+    }
+}
+
+#[test]
+fn named_hostile_cases_are_per_file_errors() {
+    let zeros = vec![b' '; 30 << 20];
+    let mut bomb = Vec::new();
+    {
+        // A gzip bomb built from the project's own gzip round trip.
+        use miniz_oxide::deflate::compress_to_vec;
+        let crc = tlsrpt_viewer::ingest::gzip::crc32(&zeros);
+        bomb.extend([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
+        bomb.extend(compress_to_vec(&zeros, 9));
+        bomb.extend(crc.to_le_bytes());
+        bomb.extend((zeros.len() as u32).to_le_bytes());
+    }
+    let deep = format!("{}1{}", "[".repeat(50_000), "]".repeat(50_000));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("bomb.json.gz", bomb, "possible decompression bomb"),
+        ("deep.json", deep.into_bytes(), "not valid JSON"),
+        ("huge-number.json", br#"{"date-range":{"start-datetime":"2024-01-01T00:00:00Z","end-datetime":"2024-01-01T23:59:59Z"},"policies":[{"policy":{"policy-type":"sts"},"summary":{"total-successful-session-count":1e400}}]}"#.to_vec(), "not valid JSON"),
+        ("latin1.json", b"{\"organization-name\":\"M\xfcller\"}".to_vec(), "not valid JSON"),
+        ("binary.bin", (0..=255u8).cycle().take(4096).collect(), "not a TLS report"),
+    ];
+    let limits = Limits { max_inflated: 16 << 20, ..Limits::default() };
+    let mut set = Dataset::with_limits(limits);
+    for (name, bytes, phrase) in cases {
+        let o = set.add_file(name, &bytes).clone();
+        assert_eq!(o.status(), Status::Error, "{name}");
+        let why = o.reason().unwrap_or_default();
+        assert!(why.contains(phrase), "{name}: {why}");
+    }
+    // The next file still loads.
+    let good = std::fs::read("tests/fixtures/real/parsedmarc__rfc8460.json").unwrap();
+    assert_eq!(set.add_file("good.json", &good).reports, 1);
+}
