@@ -52,7 +52,8 @@ import init from './${glue}';
 const s = ${literal};
 const bytes = new Uint8Array(s.length);
 for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-await init({ module_or_path: bytes });
+// Exposed for the browser benchmark's memory reading (wasm memory size).
+globalThis.tlsrptWasm = await init({ module_or_path: bytes });
 `;
 const bootName = `boot-${crypto.createHash('sha256').update(boot).digest('hex').slice(0, 16)}.js`;
 fs.writeFileSync(path.join(dir, bootName), boot);

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::ingest::{self, Format, Limits, MailMeta};
+use crate::ingest::{self, Extracted, Format, Job, Limits, MailMeta, Payload};
 use crate::report::{parse_report, Report, Warning};
 
 /// How a file fared, as the file list shows it.
@@ -125,6 +125,8 @@ pub struct Dataset {
     index: HashMap<(Rc<str>, Rc<str>), usize>,
     duplicates: usize,
     limits: Limits,
+    /// The file whose job is still running, if any.
+    open: Option<usize>,
 }
 
 impl Dataset {
@@ -155,6 +157,9 @@ impl Dataset {
 
     /// Records a file that could not be read at all (say, the browser failed to read it).
     pub fn add_unreadable(&mut self, name: &str, size: usize, why: &str) -> &FileOutcome {
+        if let Some(open) = self.open {
+            self.finish_file(open);
+        }
         let mut outcome = self.blank_outcome(name, size);
         outcome.push(String::new(), true, why.to_owned());
         self.files.push(outcome);
@@ -177,71 +182,126 @@ impl Dataset {
         }
     }
 
+    /// The limits files are read with.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Files whose loading has finished, in the order given (a file still
+    /// being read is left out, so views never show half a file).
+    pub fn finished_files(&self) -> &[FileOutcome] {
+        match self.open {
+            Some(_) => &self.files[..self.files.len() - 1],
+            None => &self.files,
+        }
+    }
+
     /// Loads one file: unpacks it, parses every report in it, de-duplicates,
     /// and records what happened. Never fails; problems land in the outcome.
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> &FileOutcome {
-        let extracted = ingest::extract(bytes, &self.limits);
-        let mut outcome = self.blank_outcome(name, bytes.len());
-        outcome.format = extracted.format;
+        let mut job = Job::new(bytes, &self.limits);
+        let id = self.start_file(name, bytes.len(), job.format());
+        while !job.is_done() {
+            self.add_extracted(id, job.step(usize::MAX));
+        }
+        self.finish_file(id)
+    }
+
+    /// Opens a file whose contents arrive in steps ([`Job::step`]); returns its id.
+    pub fn start_file(&mut self, name: &str, size: usize, format: Format) -> usize {
+        if let Some(open) = self.open {
+            self.finish_file(open);
+        }
+        let mut outcome = self.blank_outcome(name, size);
+        outcome.format = Some(format);
+        self.files.push(outcome);
+        self.open = Some(self.files.len() - 1);
+        self.files.len() - 1
+    }
+
+    /// Adds what one step of a file's job found: parses, de-duplicates, records.
+    pub fn add_extracted(&mut self, id: usize, extracted: Extracted) {
+        if self.open != Some(id) {
+            return;
+        }
+        // Taken out while reports are added, which needs `self` mutably.
+        let placeholder = self.blank_outcome("", 0);
+        let mut outcome = std::mem::replace(&mut self.files[id], placeholder);
         for e in extracted.errors {
             outcome.push(e.origin, true, e.what.to_string());
         }
-        outcome.skipped = extracted.skipped;
-        let single_mail = matches!(extracted.format, Some(Format::Email));
+        outcome.skipped.extend(extracted.skipped);
+        let single_mail = matches!(outcome.format, Some(Format::Email));
         for payload in extracted.payloads {
             if single_mail && outcome.mail.is_none() {
                 outcome.mail = payload.mail.as_deref().cloned();
             }
-            let parsed = match parse_report(&payload.json) {
-                Ok(p) => p,
-                Err(e) => {
-                    outcome.push(payload.origin, true, e.to_string());
-                    continue;
-                }
-            };
-            outcome.reports += 1;
-            let mut warnings = parsed.warnings;
-            if let Some(mail) = &payload.mail {
-                warnings.extend(cross_check(&parsed.report, mail));
-            }
-            let label = payload.origin.clone();
-            for w in &warnings {
-                outcome.push(label.clone(), false, w.to_string());
-            }
-            let key: (Rc<str>, Rc<str>) =
-                (parsed.report.organization_name.as_str().into(), parsed.report.report_id.as_str().into());
-            match self.index.get(&key) {
-                Some(&i) => {
-                    outcome.duplicates += 1;
-                    self.duplicates += 1;
-                    let first = &mut self.reports[i];
-                    if first.report != parsed.report {
-                        outcome.push(label, false, "same organization and report-id as an earlier report, but different content; the first copy is counted".into());
-                    }
-                    first.duplicate_files.push(outcome.id);
-                }
-                None => {
-                    self.index.insert(key, self.reports.len());
-                    self.reports.push(StoredReport {
-                        report: parsed.report,
-                        warnings,
-                        file: outcome.id,
-                        origin: payload.origin,
-                        duplicate_files: Vec::new(),
-                        raw: String::from_utf8_lossy(&payload.json).into(),
-                    });
-                }
+            self.add_payload(&mut outcome, payload);
+        }
+        self.files[id] = outcome;
+    }
+
+    /// Closes a file: a file without any report is an error that says so.
+    pub fn finish_file(&mut self, id: usize) -> &FileOutcome {
+        if self.open == Some(id) {
+            self.open = None;
+            let outcome = &mut self.files[id];
+            if outcome.reports == 0 && outcome.error_count == 0 {
+                let why = match outcome.skipped.len() {
+                    0 => "no TLS report found in the file".to_owned(),
+                    n => format!("no TLS report found in the file ({n} parts without one)"),
+                };
+                outcome.push(String::new(), true, why);
             }
         }
-        if outcome.reports == 0 && outcome.error_count == 0 {
-            let why = match outcome.skipped.len() {
-                0 => "no TLS report found in the file".to_owned(),
-                n => format!("no TLS report found in the file ({n} parts without one)"),
-            };
-            outcome.push(String::new(), true, why);
+        &self.files[id]
+    }
+
+    fn add_payload(&mut self, outcome: &mut FileOutcome, payload: Payload) {
+        let parsed = match parse_report(&payload.json) {
+            Ok(p) => p,
+            Err(e) => {
+                outcome.push(payload.origin, true, e.to_string());
+                return;
+            }
+        };
+        outcome.reports += 1;
+        let mut warnings = parsed.warnings;
+        if let Some(mail) = &payload.mail {
+            warnings.extend(cross_check(&parsed.report, mail));
         }
-        self.files.push(outcome);
-        &self.files[self.files.len() - 1]
+        let label = payload.origin.clone();
+        for w in &warnings {
+            outcome.push(label.clone(), false, w.to_string());
+        }
+        let key: (Rc<str>, Rc<str>) =
+            (parsed.report.organization_name.as_str().into(), parsed.report.report_id.as_str().into());
+        match self.index.get(&key) {
+            Some(&i) => {
+                outcome.duplicates += 1;
+                self.duplicates += 1;
+                let first = &mut self.reports[i];
+                if first.report != parsed.report {
+                    outcome.push(
+                        label,
+                        false,
+                        "same organization and report-id as an earlier report, but different content; the first copy is counted".into(),
+                    );
+                }
+                first.duplicate_files.push(outcome.id);
+            }
+            None => {
+                self.index.insert(key, self.reports.len());
+                self.reports.push(StoredReport {
+                    report: parsed.report,
+                    warnings,
+                    file: outcome.id,
+                    origin: payload.origin,
+                    duplicate_files: Vec::new(),
+                    raw: String::from_utf8_lossy(&payload.json).into(),
+                });
+            }
+        }
     }
 }
 

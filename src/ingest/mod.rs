@@ -140,14 +140,111 @@ pub struct Extracted {
 
 /// Finds every report document in `bytes`.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
-    let mut out = Extracted { format: Some(sniff(bytes)), ..Extracted::default() };
-    if bytes.is_empty() {
-        out.errors.push(Located { origin: String::new(), what: IngestError::Empty });
-        return out;
-    }
-    let mut walker = Walker { limits, budget: limits.max_total_inflated, out: &mut out };
-    walker.walk(bytes, String::new(), 0, None, true);
+    let mut job = Job::new(bytes, limits);
+    let mut out = job.step(usize::MAX);
+    out.format = Some(job.format());
     out
+}
+
+/// A unit of work inside a file.
+enum Unit {
+    /// The whole file (JSON, gzip, a single e-mail, junk).
+    Whole,
+    /// One entry of a top-level zip archive.
+    Entry(zip::Entry),
+    /// One message of a mailbox: its number and byte range.
+    Message(usize, usize, usize),
+}
+
+/// A file being ingested a few units (zip entries, mailbox messages) at a
+/// time, so that a 100,000-report archive never holds the page for long.
+/// Limits hold across the whole file: the inflation budget is shared.
+pub struct Job<'a> {
+    bytes: &'a [u8],
+    limits: Limits,
+    budget: usize,
+    format: Format,
+    units: Vec<Unit>,
+    next: usize,
+    /// Problems found while planning, handed out with the first step.
+    planned: Extracted,
+}
+
+impl<'a> Job<'a> {
+    /// Plans the work: sniffs the format and lists the units.
+    pub fn new(bytes: &'a [u8], limits: &Limits) -> Job<'a> {
+        let format = sniff(bytes);
+        let mut planned = Extracted::default();
+        let mut units = Vec::new();
+        let here = |what| Located { origin: String::new(), what };
+        if bytes.is_empty() {
+            planned.errors.push(here(IngestError::Empty));
+        } else {
+            match format {
+                Format::Zip => match zip::entries_with_status(bytes, limits.max_zip_entries) {
+                    Ok((entries, recovered)) => {
+                        if recovered {
+                            planned
+                                .errors
+                                .push(here(IngestError::Zip(zip::ZipError::Recovered { entries: entries.len() })));
+                        }
+                        units.extend(entries.into_iter().filter(|e| !e.is_dir).map(Unit::Entry));
+                    }
+                    Err(e) => planned.errors.push(here(IngestError::Zip(e))),
+                },
+                Format::Mbox => {
+                    for (i, msg) in mbox::messages(bytes).enumerate() {
+                        if i >= limits.max_messages {
+                            planned.errors.push(here(IngestError::TooManyMessages { limit: limits.max_messages }));
+                            break;
+                        }
+                        let start = msg.as_ptr() as usize - bytes.as_ptr() as usize;
+                        units.push(Unit::Message(i, start, start + msg.len()));
+                    }
+                }
+                _ => units.push(Unit::Whole),
+            }
+        }
+        Job { bytes, limits: limits.clone(), budget: limits.max_total_inflated, format, units, next: 0, planned }
+    }
+
+    /// The sniffed outer format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Units in all, and units done.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.units.len())
+    }
+
+    /// Whether every unit has been processed.
+    pub fn is_done(&self) -> bool {
+        self.next >= self.units.len()
+    }
+
+    /// Processes up to `n` units and returns what they held.
+    pub fn step(&mut self, n: usize) -> Extracted {
+        let mut out = std::mem::take(&mut self.planned);
+        let end = self.next.saturating_add(n).min(self.units.len());
+        for unit in &self.units[self.next..end] {
+            let mut walker = Walker { limits: &self.limits, budget: &mut self.budget, out: &mut out };
+            match unit {
+                Unit::Whole => walker.walk(self.bytes, String::new(), 0, None, true),
+                Unit::Entry(e) => {
+                    walker.zip_entry(self.bytes, e, "", 0, None);
+                }
+                Unit::Message(i, start, stop) => walker.message(&self.bytes[*start..*stop], *i, "", 0),
+            }
+            if self.budget == 0 && out.errors.iter().any(|e| matches!(e.what, IngestError::TotalTooLarge { .. })) {
+                // The file's budget is spent: nothing more will be read from it.
+                self.next = self.units.len();
+                return out;
+            }
+        }
+        self.next = end;
+        out
+    }
 }
 
 /// Joins a place inside a file to a name found there.
@@ -162,7 +259,7 @@ pub(crate) fn join(origin: &str, name: &str) -> String {
 struct Walker<'a> {
     limits: &'a Limits,
     /// Inflated bytes still allowed for this file.
-    budget: usize,
+    budget: &'a mut usize,
     out: &'a mut Extracted,
 }
 
@@ -177,18 +274,18 @@ impl Walker<'_> {
 
     /// Takes `n` bytes from the file's inflation budget.
     fn spend(&mut self, n: usize, origin: &str) -> bool {
-        if n > self.budget {
-            self.budget = 0;
+        if n > *self.budget {
+            *self.budget = 0;
             self.error(origin, IngestError::TotalTooLarge { limit: self.limits.max_total_inflated });
             return false;
         }
-        self.budget -= n;
+        *self.budget -= n;
         true
     }
 
     /// The cap for one decompression: the per-stream limit or what is left of the budget.
     fn cap(&self) -> usize {
-        self.limits.max_inflated.min(self.budget)
+        self.limits.max_inflated.min(*self.budget)
     }
 
     fn walk(&mut self, bytes: &[u8], origin: String, depth: u8, mail: Option<Rc<MailMeta>>, top: bool) {
@@ -204,7 +301,7 @@ impl Walker<'_> {
                         self.walk(&inner, origin, depth + 1, mail, top);
                     }
                 }
-                Err(gzip::GzipError::TooLarge { .. }) if self.budget < self.limits.max_inflated => {
+                Err(gzip::GzipError::TooLarge { .. }) if *self.budget < self.limits.max_inflated => {
                     self.error(&origin, IngestError::TotalTooLarge { limit: self.limits.max_total_inflated })
                 }
                 Err(e) => self.error(&origin, IngestError::Gzip(e)),
@@ -234,24 +331,37 @@ impl Walker<'_> {
             }
             Err(e) => return self.error(origin, IngestError::Zip(e)),
         };
-        for entry in entries {
-            let here = join(origin, &entry.name);
-            if entry.is_dir {
-                continue;
-            }
-            match zip::read(bytes, &entry, self.cap()) {
-                Ok(data) => {
-                    if !self.spend(data.len(), &here) {
-                        return;
-                    }
-                    self.walk(&data, here, depth + 1, mail.clone(), false)
-                }
-                Err(zip::ZipError::TooLarge { .. }) if self.budget < self.limits.max_inflated => {
-                    return self.error(&here, IngestError::TotalTooLarge { limit: self.limits.max_total_inflated })
-                }
-                Err(e) => self.error(&here, IngestError::Zip(e)),
+        for entry in entries.iter().filter(|e| !e.is_dir) {
+            if !self.zip_entry(bytes, entry, origin, depth, mail.clone()) {
+                return;
             }
         }
+    }
+
+    /// Reads one zip entry; false when the file's budget is spent.
+    fn zip_entry(
+        &mut self,
+        bytes: &[u8],
+        entry: &zip::Entry,
+        origin: &str,
+        depth: u8,
+        mail: Option<Rc<MailMeta>>,
+    ) -> bool {
+        let here = join(origin, &entry.name);
+        match zip::read(bytes, entry, self.cap()) {
+            Ok(data) => {
+                if !self.spend(data.len(), &here) {
+                    return false;
+                }
+                self.walk(&data, here, depth + 1, mail, false);
+            }
+            Err(zip::ZipError::TooLarge { .. }) if *self.budget < self.limits.max_inflated => {
+                self.error(&here, IngestError::TotalTooLarge { limit: self.limits.max_total_inflated });
+                return false;
+            }
+            Err(e) => self.error(&here, IngestError::Zip(e)),
+        }
+        true
     }
 
     fn walk_mail(&mut self, bytes: &[u8], origin: &str, depth: u8, top: bool) {
@@ -280,9 +390,14 @@ impl Walker<'_> {
             if i >= self.limits.max_messages {
                 return self.error(origin, IngestError::TooManyMessages { limit: self.limits.max_messages });
             }
-            let here = join(origin, &format!("message {}", i + 1));
-            let msg = mbox::unescape(msg);
-            self.walk_mail(&msg, &here, depth + 1, false);
+            self.message(msg, i, origin, depth);
         }
+    }
+
+    /// One mailbox message (numbered from 0), `>From ` lines unescaped.
+    fn message(&mut self, msg: &[u8], i: usize, origin: &str, depth: u8) {
+        let here = join(origin, &format!("message {}", i + 1));
+        let msg = mbox::unescape(msg);
+        self.walk_mail(&msg, &here, depth + 1, false);
     }
 }

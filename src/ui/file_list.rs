@@ -6,19 +6,29 @@ use super::state::AppState;
 use crate::analysis::{FileOutcome, Status};
 use crate::format;
 
+/// File rows per page: every file of a typical drop shows at once, and a
+/// mailbox-sized drop does not put tens of thousands of rows in the page.
+const FILE_PAGE: usize = 1000;
+
 /// The file list.
 #[component]
 pub fn FileList() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let ids = move || 0..state.file_count();
+    let page = RwSignal::new(0usize);
+    let pages = move || state.file_count().div_ceil(FILE_PAGE).max(1);
+    let ids = move || {
+        let n = state.file_count();
+        let p = page.get().min(pages() - 1);
+        p * FILE_PAGE..n.min((p + 1) * FILE_PAGE)
+    };
     let counts = move || {
         state.version.track();
         state.data.with_value(|d| {
             let mut by = [0usize; 3];
-            for f in d.files() {
+            for f in d.finished_files() {
                 by[f.status() as usize] += 1;
             }
-            (d.files().len(), by, d.duplicate_count())
+            (d.finished_files().len(), by, d.duplicate_count())
         })
     };
     view! {
@@ -42,6 +52,19 @@ pub fn FileList() -> impl IntoView {
                     <FileRow outcome=state.data.with_value(|d| d.files()[id].clone()) />
                 </For>
             </ul>
+            <Show when=move || { pages() > 1 }>
+                <nav class="pager" aria-label="File list pages">
+                    <button type="button" class="btn small" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
+                        "‹ Previous"
+                    </button>
+                    <span class="small">
+                        {move || format!("files {}–{} of {}", ids().start + 1, ids().end, format::count(state.file_count() as u64))}
+                    </span>
+                    <button type="button" class="btn small" disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>
+                        "Next ›"
+                    </button>
+                </nav>
+            </Show>
         </section>
     }
 }
@@ -115,11 +138,16 @@ fn FileRow(outcome: FileOutcome) -> impl IntoView {
             {mail.filter(|m| !m.is_empty()).map(|m| view! { <div class="file-mail small muted">{m}</div> })}
             {if has_details {
                 let label = summary_line.unwrap_or_else(|| "Details".to_owned());
+                // The list is built only when opened: a thousand rows of details would be
+                // most of the page's DOM, and almost nobody opens them all.
+                let opened = RwSignal::new(false);
                 view! {
-                    <details class="file-details">
+                    <details class="file-details" on:toggle=move |_| opened.set(true)>
                         <summary class=format!("file-reason {badge}")>{label}</summary>
+                        <Show when=move || opened.get()>
                         <ul class="problems">
                             {problems
+                                .clone()
                                 .into_iter()
                                 .map(|p| {
                                     let kind = if p.is_error { "error" } else { "warning" };
@@ -134,6 +162,7 @@ fn FileRow(outcome: FileOutcome) -> impl IntoView {
                                 })
                                 .collect_view()}
                             {skipped
+                                .clone()
                                 .into_iter()
                                 .map(|s| {
                                     view! {
@@ -146,6 +175,7 @@ fn FileRow(outcome: FileOutcome) -> impl IntoView {
                                 .collect_view()}
                             {(hidden > 0).then(|| view! { <li class="muted">{format!("… and {hidden} more")}</li> })}
                         </ul>
+                        </Show>
                     </details>
                 }
                     .into_any()

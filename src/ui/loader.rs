@@ -8,15 +8,24 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::state::AppState;
 use crate::format;
+use crate::ingest::Job;
 
 /// Files above this size are refused before reading; no real report comes close.
 pub const MAX_FILE_BYTES: f64 = 1024.0 * 1024.0 * 1024.0;
 
+/// Zip entries or mailbox messages processed between checks of the clock.
+const UNITS_PER_STEP: usize = 16;
+
 /// Files read concurrently: the browser reads in parallel much faster than one by one.
-const READ_BATCH: usize = 32;
+const READ_BATCH: usize = 256;
 
 /// Longest stretch of parsing before the page gets the main thread back (ms).
 const SLICE_MS: f64 = 12.0;
+
+/// How often the views are refreshed while loading (ms). Each refresh
+/// aggregates everything loaded so far, so refreshing every slice would make
+/// a long load quadratic.
+const REFRESH_MS: f64 = 1000.0;
 
 /// A file to load: name and where its bytes come from.
 pub enum Source {
@@ -79,6 +88,9 @@ pub fn load(state: AppState, sources: Vec<Source>) {
     state.pending.update(|n| *n += 1);
     spawn_local(async move {
         let mut slice_start = js_sys::Date::now();
+        let mut last_refresh = slice_start;
+        // Done since progress was last published.
+        let (mut files_done, mut bytes_done) = (0usize, 0u64);
         let mut sources = sources.into_iter().peekable();
         while sources.peek().is_some() {
             let batch: Vec<Source> = sources.by_ref().take(READ_BATCH).collect();
@@ -86,44 +98,87 @@ pub fn load(state: AppState, sources: Vec<Source>) {
             for (src, content) in batch.into_iter().zip(contents) {
                 let name = src.name();
                 let size = src.size();
-                state.data.update_value(|d| match content {
-                    Content::Bytes(b) => {
-                        d.add_file(&name, &b);
+                let bytes: &[u8] = match (&content, &src) {
+                    (Content::Bytes(b), _) => b,
+                    (Content::Static(b), _) => b,
+                    (Content::Taken, Source::Owned(_, b)) => b,
+                    (Content::Taken, _) => &[],
+                    (Content::Refused, _) => {
+                        let why = format!(
+                            "the file is {}, larger than the {} this page reads; it was not opened",
+                            format::bytes(size as u64),
+                            format::bytes(MAX_FILE_BYTES as u64)
+                        );
+                        state.data.update_value(|d| {
+                            d.add_unreadable(&name, size as usize, &why);
+                        });
+                        &[]
                     }
-                    Content::Static(b) => {
-                        d.add_file(&name, b);
+                    (Content::Failed(why), _) => {
+                        let why = format!("the browser could not read the file: {why}");
+                        state.data.update_value(|d| {
+                            d.add_unreadable(&name, size as usize, &why);
+                        });
+                        &[]
                     }
-                    Content::Taken => {
-                        if let Source::Owned(_, b) = &src {
-                            d.add_file(&name, b);
+                };
+                if matches!(content, Content::Bytes(_) | Content::Static(_) | Content::Taken) {
+                    // Big archives and mailboxes are read a few entries at a time.
+                    let limits = state.data.with_value(|d| d.limits().clone());
+                    let mut job = Job::new(bytes, &limits);
+                    let id =
+                        state.data.try_update_value(|d| d.start_file(&name, bytes.len(), job.format())).unwrap_or(0);
+                    let mut partial = false;
+                    while !job.is_done() {
+                        let found = job.step(UNITS_PER_STEP);
+                        state.data.update_value(|d| d.add_extracted(id, found));
+                        let now = js_sys::Date::now();
+                        if now - slice_start > SLICE_MS {
+                            let (done, total) = job.progress();
+                            state.progress.update(|p| {
+                                p.files_done += files_done;
+                                p.bytes_done += bytes_done;
+                                p.partial = (size * done as f64 / total.max(1) as f64) as u64;
+                            });
+                            (files_done, bytes_done, partial) = (0, 0, true);
+                            if now - last_refresh > REFRESH_MS {
+                                state.bump();
+                                last_refresh = now;
+                            }
+                            yield_now().await;
+                            slice_start = js_sys::Date::now();
                         }
                     }
-                    Content::Refused => {
-                        d.add_unreadable(
-                            &name,
-                            size as usize,
-                            &format!(
-                                "the file is {}, larger than the {} this page reads; it was not opened",
-                                format::bytes(size as u64),
-                                format::bytes(MAX_FILE_BYTES as u64)
-                            ),
-                        );
+                    state.data.update_value(|d| {
+                        d.finish_file(id);
+                    });
+                    if partial {
+                        state.progress.update(|p| p.partial = 0);
                     }
-                    Content::Failed(why) => {
-                        d.add_unreadable(&name, size as usize, &format!("the browser could not read the file: {why}"));
+                }
+                files_done += 1;
+                bytes_done += size as u64;
+                let now = js_sys::Date::now();
+                if now - slice_start > SLICE_MS {
+                    // Progress is published once per slice, not per file: each update re-renders.
+                    state.progress.update(|p| {
+                        p.files_done += files_done;
+                        p.bytes_done += bytes_done;
+                    });
+                    (files_done, bytes_done) = (0, 0);
+                    if now - last_refresh > REFRESH_MS {
+                        state.bump();
+                        last_refresh = now;
                     }
-                });
-                state.progress.update(|p| {
-                    p.files_done += 1;
-                    p.bytes_done += size as u64;
-                });
-                if js_sys::Date::now() - slice_start > SLICE_MS {
-                    state.bump();
                     yield_now().await;
                     slice_start = js_sys::Date::now();
                 }
             }
         }
+        state.progress.update(|p| {
+            p.files_done += files_done;
+            p.bytes_done += bytes_done;
+        });
         state.pending.update(|n| *n -= 1);
         state.bump();
     });
@@ -184,6 +239,17 @@ async fn read_batch(batch: &[Source]) -> Vec<Content> {
 }
 
 /// Gives the main thread back to the browser for one turn of the event loop.
+/// `scheduler.yield()` where the browser has it: nested `setTimeout(0)` is
+/// clamped to 4 ms, which at thousands of slices adds seconds.
 async fn yield_now() {
+    let scheduler = js_sys::Reflect::get(&js_sys::global(), &"scheduler".into()).ok().filter(|s| s.is_object());
+    if let Some(s) = scheduler {
+        if let Ok(f) = js_sys::Reflect::get(&s, &"yield".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
+            if let Ok(p) = f.call0(&s).and_then(|p| p.dyn_into::<Promise>()) {
+                let _ = JsFuture::from(p).await;
+                return;
+            }
+        }
+    }
     gloo::timers::future::TimeoutFuture::new(0).await;
 }

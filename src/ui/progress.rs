@@ -16,14 +16,14 @@ pub fn ProgressBar() -> impl IntoView {
             "{} of {} files · {} of {}",
             format::count(p.files_done as u64),
             format::count(p.files_total as u64),
-            format::bytes(p.bytes_done),
+            format::bytes(p.bytes_done + p.partial),
             format::bytes(p.bytes_total)
         )
     };
     let pct = move || {
         let p = state.progress.get();
         if p.bytes_total > 0 {
-            p.bytes_done as f64 * 100.0 / p.bytes_total as f64
+            (p.bytes_done + p.partial) as f64 * 100.0 / p.bytes_total as f64
         } else if p.files_total > 0 {
             p.files_done as f64 * 100.0 / p.files_total as f64
         } else {

@@ -39,6 +39,8 @@ pub struct Progress {
     pub bytes_done: u64,
     /// Bytes given in all.
     pub bytes_total: u64,
+    /// Bytes done of the file being read now (a big archive, read in steps).
+    pub partial: u64,
 }
 
 /// The overview for one version of the data set and one filter. Compared by
@@ -110,7 +112,7 @@ impl AppState {
     pub fn phase(&self) -> Phase {
         if self.pending.get() > 0 {
             Phase::Loading
-        } else if self.data.with_value(|d| d.files().is_empty()) && self.version.get() == 0 {
+        } else if self.data.with_value(|d| d.finished_files().is_empty()) && self.version.get() == 0 {
             Phase::Idle
         } else {
             Phase::Ready
@@ -125,7 +127,7 @@ impl AppState {
     /// Files loaded so far.
     pub fn file_count(&self) -> usize {
         self.version.track();
-        self.data.with_value(|d| d.files().len())
+        self.data.with_value(|d| d.finished_files().len())
     }
 }
 

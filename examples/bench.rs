@@ -1,0 +1,53 @@
+//! Native ingest benchmark: sniff, decompress, unpack containers, parse,
+//! de-duplicate and aggregate a corpus made by gen_corpus.py.
+//!
+//! `cargo run --release --example bench -- CORPUS_DIR [RUNS]` (see scripts/bench).
+//! Files are read into memory first, so the timing is the pipeline alone.
+
+use std::time::Instant;
+
+use tlsrpt_viewer::analysis::{Dataset, Overview};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(dir) = args.next() else {
+        eprintln!("usage: bench CORPUS_DIR [RUNS]");
+        std::process::exit(2);
+    };
+    let runs: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let files_dir = std::path::Path::new(&dir).join("files");
+    let mut names: Vec<_> = std::fs::read_dir(&files_dir).expect("corpus/files").map(|e| e.unwrap().path()).collect();
+    names.sort();
+    let files: Vec<(String, Vec<u8>)> = names
+        .iter()
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(p).unwrap()))
+        .collect();
+    let bytes: usize = files.iter().map(|f| f.1.len()).sum();
+    let mut best = f64::MAX;
+    let mut summary = String::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let mut data = Dataset::new();
+        let mut found = 0;
+        for (name, b) in &files {
+            found += data.add_file(name, b).reports;
+        }
+        let ov = Overview::compute(&data);
+        let secs = t.elapsed().as_secs_f64();
+        best = best.min(secs);
+        summary = format!(
+            "{} files, {:.1} MB, {} reports found, {} unique, {} successful / {} failed sessions",
+            files.len(),
+            bytes as f64 / 1e6,
+            found,
+            ov.kpis.reports,
+            ov.kpis.totals.successful,
+            ov.kpis.totals.failed
+        );
+        std::hint::black_box(ov);
+    }
+    let found: f64 =
+        summary.split(", ").nth(2).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0.0);
+    println!("{summary}");
+    println!("best of {runs}: {:.3} s, {:.0} reports/s, {:.1} MB/s", best, found / best, bytes as f64 / 1e6 / best);
+}

@@ -1,0 +1,80 @@
+// Browser benchmark: the release build in headless Chromium, a corpus given
+// through the file input (the same code path as a drop), measuring
+//   - time from the input's change event to data-state="ready",
+//   - the longest main-thread task while loading (PerformanceObserver longtask),
+//   - JS heap plus wasm memory after load,
+//   - the time for a filter change (a domain-row click) to show.
+// Usage: node tests/bench/browser.mjs CORPUS_DIR   (see scripts/bench)
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve } from '../e2e/server.mjs';
+import { launch } from '../e2e/harness.mjs';
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: browser.mjs CORPUS_DIR');
+  process.exit(2);
+}
+const expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8'));
+const files = fs.readdirSync(path.join(dir, 'files')).map((f) => path.join(dir, 'files', f));
+const bytes = files.reduce((a, f) => a + fs.statSync(f).size, 0);
+
+const server = await serve(path.resolve('dist'));
+const context = await launch();
+const page = await context.newPage();
+await page.addInitScript(() => {
+  window.__longtasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  document.addEventListener('change', (e) => {
+    if (e.target?.dataset?.testid === 'file-input') window.__t0 = performance.now();
+  }, true);
+  new MutationObserver(() => {
+    const app = document.querySelector('[data-testid="app"]');
+    if (app && app.dataset.state === 'ready' && window.__t0 && !window.__tReady) window.__tReady = performance.now();
+    if (app && app.dataset.state === 'loading' && !window.__tLoading) window.__tLoading = performance.now();
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
+});
+const tStart = Date.now();
+await page.goto(server.url);
+await page.waitForSelector('[data-testid="app"][data-state="idle"]');
+const firstRender = Date.now() - tStart;
+await page.setInputFiles('[data-testid="file-input"]', files);
+await page.waitForFunction(() => window.__tReady, null, { timeout: 600_000, polling: 100 });
+const r = await page.evaluate(() => {
+  const t0 = window.__t0;
+  const tasks = window.__longtasks.filter((t) => t.start >= t0 - 50);
+  return {
+    readyMs: window.__tReady - t0,
+    longestTask: Math.max(0, ...tasks.map((t) => t.duration)),
+    longTasks: tasks.length,
+    over100: tasks.filter((t) => t.duration > 100).length,
+    reports: Number(document.querySelector('[data-testid="kpi-reports"]').dataset.value),
+    failed: Number(document.querySelector('[data-testid="kpi-failed"]').dataset.value),
+    jsHeap: performance.memory ? performance.memory.usedJSHeapSize : null,
+    wasm: globalThis.tlsrptWasm ? globalThis.tlsrptWasm.memory.buffer.byteLength : null,
+  };
+});
+// Filter change: click the first domain row; time until the KPI shows the new value, painted.
+const filterMs = await page.evaluate(async () => {
+  const kpi = document.querySelector('[data-testid="kpi-reports"]');
+  const before = kpi.dataset.value;
+  const t = performance.now();
+  document.querySelector('[data-testid="domain-row"]').click();
+  await new Promise((resolve) => {
+    const check = () => (kpi.dataset.value !== before ? requestAnimationFrame(() => resolve()) : setTimeout(check, 0));
+    check();
+  });
+  return performance.now() - t;
+});
+const mb = (n) => (n == null ? 'n/a' : `${(n / 1e6).toFixed(0)} MB`);
+const ok = r.reports === expected.unique_reports && r.failed === expected.total_failed;
+console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${r.reports} unique reports (${ok ? 'matches expected.json' : 'MISMATCH with expected.json'})`);
+console.log(`first render ${firstRender} ms; drop to ready ${r.readyMs.toFixed(0)} ms (${(r.reports / (r.readyMs / 1000)).toFixed(0)} reports/s, ${(bytes / 1e6 / (r.readyMs / 1000)).toFixed(1)} MB/s)`);
+console.log(`longest task ${r.longestTask.toFixed(0)} ms (${r.longTasks} long tasks, ${r.over100} over 100 ms)`);
+console.log(`memory after load: JS heap ${mb(r.jsHeap)} + wasm ${mb(r.wasm)} = ${mb((r.jsHeap || 0) + (r.wasm || 0))}`);
+console.log(`filter change shown in ${filterMs.toFixed(0)} ms`);
+await context.close();
+server.close();
+process.exit(ok ? 0 : 1);
