@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::dataset::{normalize_domain, Dataset};
-use super::filter::{policy_label, Filter};
+use super::dataset::Dataset;
+use super::filter::{domain_key, policy_label, Filter};
 use crate::report::datetime::Day;
 
 /// Session totals.
@@ -79,33 +79,72 @@ pub struct ResultTypeRow {
     pub details: usize,
     /// Distinct policy domains affected.
     pub domains: usize,
+    /// The first affected domain (to name it in explanations).
+    pub first_domain: String,
 }
 
-/// One failure detail, flattened with its context.
-#[derive(Debug, Clone, PartialEq)]
+/// One failure detail, by reference into the data set: at 100,000 reports
+/// there are hundreds of thousands of these, and copying their strings made
+/// every refresh slow. [`FailureRow::view`] resolves the fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FailureRow {
-    /// Index of the unique report it came from.
+    /// Index of the unique report.
     pub report: usize,
+    /// Index of the policy in the report.
+    pub policy: usize,
+    /// Index of the detail in the policy.
+    pub detail: usize,
+    /// `failed-session-count`.
+    pub count: u64,
+    /// The UTC day of `start-datetime`.
+    pub day: Day,
+}
+
+/// A failure detail's fields, borrowed from the data set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FailureView<'a> {
     /// `result-type`.
-    pub result_type: String,
-    /// Normalized policy domain.
-    pub domain: String,
+    pub result_type: &'a str,
+    /// `policy-domain` as sent (empty when absent).
+    pub domain: &'a str,
     /// `policy-type`.
-    pub policy_type: String,
+    pub policy_type: &'a str,
     /// `receiving-mx-hostname`.
-    pub receiving_mx: String,
+    pub receiving_mx: &'a str,
     /// `receiving-ip`.
-    pub receiving_ip: String,
+    pub receiving_ip: &'a str,
     /// `sending-mta-ip`.
-    pub sending_ip: String,
+    pub sending_ip: &'a str,
     /// `failed-session-count`.
     pub count: u64,
     /// `failure-reason-code`.
-    pub reason: String,
+    pub reason: &'a str,
     /// `organization-name`.
-    pub org: String,
+    pub org: &'a str,
     /// The UTC day of `start-datetime`.
     pub day: Day,
+}
+
+impl FailureRow {
+    /// The detail's fields.
+    pub fn view<'a>(&self, data: &'a Dataset) -> FailureView<'a> {
+        let r = &data.reports()[self.report].report;
+        let p = &r.policies[self.policy];
+        let d = &p.failure_details[self.detail];
+        let s = |v: &'a Option<String>| v.as_deref().unwrap_or("");
+        FailureView {
+            result_type: d.result_type.as_str(),
+            domain: s(&p.policy.policy_domain),
+            policy_type: p.policy.policy_type.as_str(),
+            receiving_mx: s(&d.receiving_mx_hostname),
+            receiving_ip: s(&d.receiving_ip),
+            sending_ip: s(&d.sending_mta_ip),
+            count: d.failed_session_count,
+            reason: s(&d.failure_reason_code),
+            org: &r.organization_name,
+            day: self.day,
+        }
+    }
 }
 
 /// One UTC day of the timeline.
@@ -158,12 +197,11 @@ pub struct Overview {
 }
 
 fn add_breakdown(map: &mut HashMap<String, BreakdownRow>, key: &str, successful: u64, failed: u64) {
-    let row = map.entry(key.to_owned()).or_insert_with(|| BreakdownRow {
-        key: key.to_owned(),
-        successful: 0,
-        failed: 0,
-        entries: 0,
-    });
+    // Look up by &str first: a new String only for a new key.
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), BreakdownRow { key: key.to_owned(), successful: 0, failed: 0, entries: 0 });
+    }
+    let Some(row) = map.get_mut(key) else { return };
     row.successful = row.successful.saturating_add(successful);
     row.failed = row.failed.saturating_add(failed);
     row.entries += 1;
@@ -200,10 +238,10 @@ impl Overview {
                 continue;
             }
             let day = Day::of(r.date_range.start);
-            let mut seen_domains: Vec<String> = Vec::new();
+            let mut seen_domains: Vec<std::borrow::Cow<'_, str>> = Vec::new();
             let mut matched = false;
-            for p in &r.policies {
-                let domain = p.policy.policy_domain.as_deref().map(normalize_domain).unwrap_or_default();
+            for (pi, p) in r.policies.iter().enumerate() {
+                let domain = domain_key(p.policy.policy_domain.as_deref());
                 if !filter.entry_matches(r, p, &domain) {
                     continue;
                 }
@@ -225,40 +263,29 @@ impl Overview {
                 }
                 days.entry(day).or_default().add(ok, bad);
                 add_breakdown(&mut policies, &policy_label(p), ok, bad);
-                let row = domains.entry(domain.clone()).or_insert_with(|| DomainRow {
-                    domain: domain.clone(),
-                    reports: 0,
-                    totals: Totals::default(),
-                });
-                row.totals.add(ok, bad);
-                if !seen_domains.contains(&domain) {
-                    row.reports += 1;
-                    seen_domains.push(domain.clone());
+                if !domains.contains_key(domain.as_ref()) {
+                    let row = DomainRow { domain: domain.to_string(), reports: 0, totals: Totals::default() };
+                    domains.insert(domain.to_string(), row);
                 }
-                for d in p.failure_details.iter().filter(|d| filter.detail_matches(d)) {
+                if let Some(row) = domains.get_mut(domain.as_ref()) {
+                    row.totals.add(ok, bad);
+                    if !seen_domains.contains(&domain) {
+                        row.reports += 1;
+                        seen_domains.push(domain.clone());
+                    }
+                }
+                for (di, d) in p.failure_details.iter().enumerate().filter(|(_, d)| filter.detail_matches(d)) {
                     let n = d.failed_session_count;
                     let t = types.entry(d.result_type.as_str()).or_default();
                     t.0 = t.0.saturating_add(n);
                     t.1 += 1;
-                    if !t.2.contains(&domain) {
-                        t.2.push(domain.clone());
+                    if !t.2.iter().any(|d| *d == domain) {
+                        t.2.push(domain.to_string());
                     }
                     add_breakdown(&mut receiving_mx, d.receiving_mx_hostname.as_deref().unwrap_or(""), 0, n);
                     add_breakdown(&mut receiving_ip, d.receiving_ip.as_deref().unwrap_or(""), 0, n);
                     add_breakdown(&mut sending_ip, d.sending_mta_ip.as_deref().unwrap_or(""), 0, n);
-                    failures.push(FailureRow {
-                        report: ri,
-                        result_type: d.result_type.as_str().to_owned(),
-                        domain: domain.clone(),
-                        policy_type: p.policy.policy_type.as_str().to_owned(),
-                        receiving_mx: d.receiving_mx_hostname.clone().unwrap_or_default(),
-                        receiving_ip: d.receiving_ip.clone().unwrap_or_default(),
-                        sending_ip: d.sending_mta_ip.clone().unwrap_or_default(),
-                        count: n,
-                        reason: d.failure_reason_code.clone().unwrap_or_default(),
-                        org: r.organization_name.clone(),
-                        day,
-                    });
+                    failures.push(FailureRow { report: ri, policy: pi, detail: di, count: n, day });
                 }
             }
         }
@@ -275,6 +302,7 @@ impl Overview {
                 sessions,
                 details,
                 domains: doms.len(),
+                first_domain: doms.first().cloned().unwrap_or_default(),
             })
             .collect();
         result_types.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.result_type.cmp(&b.result_type)));

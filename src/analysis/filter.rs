@@ -5,6 +5,8 @@
 //! entries that have a failure of that type, and also narrows the
 //! failure-detail views to that type.
 
+use std::borrow::Cow;
+
 use crate::report::datetime::{parse_timestamp, Day};
 use crate::report::{FailureDetail, PolicyResult, Report};
 
@@ -63,11 +65,35 @@ pub enum FilterField {
 }
 
 /// The label of a policy for breakdowns and filters: `sts (enforce)`, `tlsa`, …
-pub fn policy_label(p: &PolicyResult) -> String {
+/// Borrowed for the common cases: it is computed for every policy on every refresh.
+pub fn policy_label(p: &PolicyResult) -> Cow<'_, str> {
     let t = p.policy.policy_type.as_str();
-    match sts_mode(&p.policy.policy_string) {
-        Some(mode) => format!("{t} ({mode})"),
-        None => t.to_owned(),
+    let mode = p.policy.policy_string.iter().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim().eq_ignore_ascii_case("mode").then(|| v.trim())
+    });
+    match mode {
+        None => Cow::Borrowed(t),
+        Some(m) if t == "sts" && m.eq_ignore_ascii_case("enforce") => Cow::Borrowed("sts (enforce)"),
+        Some(m) if t == "sts" && m.eq_ignore_ascii_case("testing") => Cow::Borrowed("sts (testing)"),
+        Some(m) if t == "sts" && m.eq_ignore_ascii_case("none") => Cow::Borrowed("sts (none)"),
+        Some(m) => Cow::Owned(format!("{t} ({})", m.to_ascii_lowercase())),
+    }
+}
+
+/// The aggregation key of a policy domain ([`normalize_domain`]), borrowed when
+/// the domain is already in normal form, as it nearly always is.
+pub fn domain_key(d: Option<&str>) -> Cow<'_, str> {
+    match d {
+        None => Cow::Borrowed(""),
+        Some(d) => {
+            let t = d.trim();
+            if t.ends_with('.') || t.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(normalize_domain(d))
+            } else {
+                Cow::Borrowed(t)
+            }
+        }
     }
 }
 
@@ -142,7 +168,7 @@ impl Filter {
         if self.domain.as_deref().is_some_and(|d| d != domain) {
             return false;
         }
-        if self.policy.as_deref().is_some_and(|want| want != policy_label(p)) {
+        if self.policy.as_deref().is_some_and(|want| want != policy_label(p).as_ref()) {
             return false;
         }
         if self.problems_only && p.summary.failed == 0 && p.failure_details.is_empty() {

@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use super::aggregate::{DomainRow, FailureRow, OrgRow, ResultTypeRow};
+use super::aggregate::{DomainRow, FailureView, OrgRow, ResultTypeRow};
 
 /// The value a cell sorts by.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -116,18 +116,18 @@ impl Sortable for ResultTypeRow {
     }
 }
 
-impl Sortable for FailureRow {
+impl Sortable for FailureView<'_> {
     fn sort_key(&self, column: &str) -> SortKey<'_> {
         match column {
-            "result_type" => SortKey::Text(&self.result_type),
-            "domain" => SortKey::Text(&self.domain),
-            "policy_type" => SortKey::Text(&self.policy_type),
-            "receiving_mx" => SortKey::Text(&self.receiving_mx),
-            "receiving_ip" => SortKey::Text(&self.receiving_ip),
-            "sending_ip" => SortKey::Text(&self.sending_ip),
+            "result_type" => SortKey::Text(self.result_type),
+            "domain" => SortKey::Text(self.domain),
+            "policy_type" => SortKey::Text(self.policy_type),
+            "receiving_mx" => SortKey::Text(self.receiving_mx),
+            "receiving_ip" => SortKey::Text(self.receiving_ip),
+            "sending_ip" => SortKey::Text(self.sending_ip),
             "count" => SortKey::Num(self.count as f64),
-            "reason" => SortKey::Text(&self.reason),
-            "org" => SortKey::Text(&self.org),
+            "reason" => SortKey::Text(self.reason),
+            "org" => SortKey::Text(self.org),
             "day" => SortKey::Num(self.day.0 as f64),
             _ => SortKey::Text(""),
         }

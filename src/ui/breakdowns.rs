@@ -20,8 +20,7 @@ pub fn Explanations() -> impl IntoView {
             .iter()
             .map(|t| {
                 // Name the affected domain in the advice when there is just one.
-                let domain = ov.failures.iter().find(|f| f.result_type == t.result_type).map(|f| f.domain.clone());
-                let domain = if t.domains == 1 { domain.unwrap_or_default() } else { String::new() };
+                let domain = if t.domains == 1 { t.first_domain.clone() } else { String::new() };
                 (t.result_type.clone(), t.sessions, explain(&t.result_type, &domain))
             })
             .collect::<Vec<_>>()

@@ -22,9 +22,10 @@ const READ_BATCH: usize = 256;
 /// Longest stretch of parsing before the page gets the main thread back (ms).
 const SLICE_MS: f64 = 12.0;
 
-/// How often the views are refreshed while loading (ms). Each refresh
-/// aggregates everything loaded so far, so refreshing every slice would make
-/// a long load quadratic.
+/// The first refresh of the views while loading comes after this long (ms);
+/// each later one waits twice as long as the one before. Every refresh
+/// aggregates everything loaded so far, so refreshing at a fixed rate would
+/// make a long load quadratic; doubling keeps it to a handful.
 const REFRESH_MS: f64 = 1000.0;
 
 /// A file to load: name and where its bytes come from.
@@ -89,6 +90,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
     spawn_local(async move {
         let mut slice_start = js_sys::Date::now();
         let mut last_refresh = slice_start;
+        let mut refresh_every = REFRESH_MS;
         // Done since progress was last published.
         let (mut files_done, mut bytes_done) = (0usize, 0u64);
         let mut sources = sources.into_iter().peekable();
@@ -141,9 +143,10 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                                 p.partial = (size * done as f64 / total.max(1) as f64) as u64;
                             });
                             (files_done, bytes_done, partial) = (0, 0, true);
-                            if now - last_refresh > REFRESH_MS {
+                            if now - last_refresh > refresh_every {
                                 state.bump();
                                 last_refresh = now;
+                                refresh_every *= 2.0;
                             }
                             yield_now().await;
                             slice_start = js_sys::Date::now();
@@ -166,9 +169,10 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                         p.bytes_done += bytes_done;
                     });
                     (files_done, bytes_done) = (0, 0);
-                    if now - last_refresh > REFRESH_MS {
+                    if now - last_refresh > refresh_every {
                         state.bump();
                         last_refresh = now;
+                        refresh_every *= 2.0;
                     }
                     yield_now().await;
                     slice_start = js_sys::Date::now();

@@ -133,13 +133,20 @@ pub fn SetupCheck() -> impl IntoView {
 #[component]
 fn SeenPolicies() -> impl IntoView {
     let state = expect_context::<AppState>();
+    // Built only while the section is open: it walks every report, and doing
+    // that on each refresh of a 100,000-report load would stall the page.
+    let open = RwSignal::new(false);
     let domains = move || {
         state.version.track();
         state.data.with_value(policy_insights)
     };
     view! {
-        <div class="seen">
-            <h3>"What reporters saw of your policies"</h3>
+        <details class="seen" on:toggle=move |ev| {
+            let el: web_sys::HtmlDetailsElement = event_target(&ev);
+            open.set(el.open());
+        }>
+            <summary data-testid="seen-toggle"><h3>"What reporters saw of your policies"</h3></summary>
+            <Show when=move || open.get()>
             {move || {
                 let list = domains();
                 if list.is_empty() {
@@ -196,6 +203,7 @@ fn SeenPolicies() -> impl IntoView {
                     .collect_view()
                     .into_any()
             }}
-        </div>
+            </Show>
+        </details>
     }
 }

@@ -206,9 +206,36 @@ pub fn FailureTable() -> impl IntoView {
     let rows = move || {
         let snap = state.snapshot.get();
         let all = &snap.overview.failures;
-        let idx = sorted_indices(all, &sort.get());
+        let sort = sort.get();
         let p = page.get().min(pages() - 1);
-        idx.into_iter().skip(p * PAGE).take(PAGE).map(|i| (i, all[i].clone())).collect::<Vec<_>>()
+        state.data.with_value(|d| {
+            // The overview is already in the default order; other orders sort views.
+            let idx: Vec<usize> = if sort == SortState::new("count", true) {
+                (0..all.len()).collect()
+            } else {
+                let views: Vec<_> = all.iter().map(|r| r.view(d)).collect();
+                sorted_indices(&views, &sort)
+            };
+            idx.into_iter()
+                .skip(p * PAGE)
+                .take(PAGE)
+                .map(|i| {
+                    let v = all[i].view(d);
+                    let cells = [
+                        v.result_type,
+                        v.domain,
+                        v.policy_type,
+                        v.receiving_mx,
+                        v.receiving_ip,
+                        v.sending_ip,
+                        v.reason,
+                        v.org,
+                    ]
+                    .map(str::to_owned);
+                    (all[i], cells)
+                })
+                .collect::<Vec<_>>()
+        })
     };
     view! {
         <Show when=any>
@@ -232,21 +259,21 @@ pub fn FailureTable() -> impl IntoView {
                             <SortHeader label="Date" column="day" sort=sort />
                         </tr></thead>
                         <tbody>
-                            <For each=rows key=|(i, r)| (*i, r.count) let:item>
+                            <For each=rows key=|(row, _)| *row let:item>
                                 {
-                                    let r = item.1;
+                                    let (row, [result_type, domain, policy_type, mx, rip, sip, reason, org]) = item;
                                     view! {
                                         <tr data-testid="failure-row">
-                                            <td><code class="rtype">{r.result_type}</code></td>
-                                            <td>{domain_label(&r.domain)}</td>
-                                            <td>{r.policy_type}</td>
-                                            <td class="mono">{or_dash(r.receiving_mx)}</td>
-                                            <td class="mono">{or_dash(r.receiving_ip)}</td>
-                                            <td class="mono">{or_dash(r.sending_ip)}</td>
-                                            <td class="num">{format::count(r.count)}</td>
-                                            <td class="reason">{or_dash(r.reason)}</td>
-                                            <td>{r.org}</td>
-                                            <td class="nowrap">{r.day.to_string()}</td>
+                                            <td><code class="rtype">{result_type}</code></td>
+                                            <td>{domain_label(&domain.to_ascii_lowercase())}</td>
+                                            <td>{policy_type}</td>
+                                            <td class="mono">{or_dash(mx)}</td>
+                                            <td class="mono">{or_dash(rip)}</td>
+                                            <td class="mono">{or_dash(sip)}</td>
+                                            <td class="num">{format::count(row.count)}</td>
+                                            <td class="reason">{or_dash(reason)}</td>
+                                            <td>{org}</td>
+                                            <td class="nowrap">{row.day.to_string()}</td>
                                         </tr>
                                     }
                                 }
