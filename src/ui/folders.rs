@@ -56,7 +56,7 @@ fn walk_entry<'a>(
             let promise =
                 Promise::new(&mut |resolve, reject| file_entry.file_with_callback_and_callback(&resolve, &reject));
             if let Ok(file) = JsFuture::from(promise).await {
-                out.push(Source::File(file.unchecked_into(), Some(path)));
+                out.push(Source::File(file.unchecked_into(), Some(path), None));
             }
         } else if entry.is_directory() {
             let dir: FileSystemDirectoryEntry = entry.unchecked_into();

@@ -13,19 +13,21 @@ pub fn ProgressBar() -> impl IntoView {
     let text = move || {
         let p = state.progress.get();
         format!(
-            "{} of {} files · {} of {}",
+            "{} of {} files · {} read · {} files left",
             format::count(p.files_done as u64),
             format::count(p.files_total as u64),
             format::bytes(p.bytes_done + p.partial),
-            format::bytes(p.bytes_total)
+            format::count(p.files_total.saturating_sub(p.files_done) as u64)
         )
     };
     let pct = move || {
         let p = state.progress.get();
-        if p.bytes_total > 0 {
-            (p.bytes_done + p.partial) as f64 * 100.0 / p.bytes_total as f64
-        } else if p.files_total > 0 {
+        // Files are the measure across many files (their sizes are learnt as they
+        // are read); within a single big archive, its bytes.
+        if p.files_total > 1 {
             p.files_done as f64 * 100.0 / p.files_total as f64
+        } else if p.bytes_total > 0 {
+            (p.bytes_done + p.partial) as f64 * 100.0 / p.bytes_total as f64
         } else {
             0.0
         }
