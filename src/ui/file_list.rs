@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::state::AppState;
+use super::tables::Pager;
 use crate::analysis::{FileOutcome, Status};
 use crate::format;
 
@@ -52,19 +53,7 @@ pub fn FileList() -> impl IntoView {
                     <FileRow outcome=state.data.with_value(|d| d.files()[id].clone()) />
                 </For>
             </ul>
-            <Show when=move || { pages() > 1 }>
-                <nav class="pager" aria-label="File list pages">
-                    <button type="button" class="btn small" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
-                        "‹ Previous"
-                    </button>
-                    <span class="small">
-                        {move || format!("files {}–{} of {}", ids().start + 1, ids().end, format::count(state.file_count() as u64))}
-                    </span>
-                    <button type="button" class="btn small" disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>
-                        "Next ›"
-                    </button>
-                </nav>
-            </Show>
+            <Pager page=page pages=Signal::derive(pages) label="File list pages" text=Signal::derive(move || format!("files {}–{} of {}", ids().start + 1, ids().end, format::count(state.file_count() as u64))) />
         </section>
     }
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::state::AppState;
+use super::tables::{page_text, Pager};
 use crate::analysis::StoredReport;
 use crate::format;
 use crate::report::datetime::format_utc;
@@ -95,17 +96,7 @@ pub fn Inspector() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <Show when=move || { pages() > 1 }>
-                <nav class="pager" aria-label="Report pages">
-                    <button type="button" class="btn small" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
-                        "‹ Previous"
-                    </button>
-                    <span class="small">{move || format!("page {} of {}", page.get().min(pages() - 1) + 1, pages())}</span>
-                    <button type="button" class="btn small" disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>
-                        "Next ›"
-                    </button>
-                </nav>
-            </Show>
+            <Pager page=page pages=Signal::derive(pages) label="Report pages" text=Signal::derive(move || page_text(page.get(), pages())) />
             {move || open.get().map(|i| state.data.with_value(|d| report_view(&d.reports()[i], d.files()[d.reports()[i].file].name.clone())))}
         </section>
     }

@@ -103,11 +103,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
     });
     state.pending.update(|n| *n += 1);
     spawn_local(async move {
-        let mut slice_start = js_sys::Date::now();
-        let mut last_refresh = slice_start;
-        let mut refresh_every = REFRESH_MS;
-        // Done since progress was last published.
-        let (mut files_done, mut bytes_done) = (0usize, 0u64);
+        let mut slicer = Slicer::new(state);
         let mut sources = sources.into_iter();
         // Two batches in flight: the next one is sized and its reads started
         // while the browser is still reading this one.
@@ -162,22 +158,10 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                     while !job.is_done() {
                         let found = job.step(UNITS_PER_STEP);
                         state.data.update_value(|d| d.add_extracted(id, found));
-                        let now = js_sys::Date::now();
-                        if now - slice_start > SLICE_MS {
+                        if slicer.due() {
                             let (done, total) = job.progress();
-                            state.progress.update(|p| {
-                                p.files_done += files_done;
-                                p.bytes_done += bytes_done;
-                                p.partial = (size * done as f64 / total.max(1) as f64) as u64;
-                            });
-                            (files_done, bytes_done, partial) = (0, 0, true);
-                            if now - last_refresh > refresh_every {
-                                state.bump();
-                                last_refresh = now;
-                                refresh_every *= 2.0;
-                            }
-                            yield_now().await;
-                            slice_start = js_sys::Date::now();
+                            slicer.pause((size * done as f64 / total.max(1) as f64) as u64).await;
+                            partial = true;
                         }
                     }
                     state.data.update_value(|d| {
@@ -187,33 +171,69 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                         state.progress.update(|p| p.partial = 0);
                     }
                 }
-                files_done += 1;
-                bytes_done += size as u64;
-                let now = js_sys::Date::now();
-                if now - slice_start > SLICE_MS {
-                    // Progress is published once per slice, not per file: each update re-renders.
-                    state.progress.update(|p| {
-                        p.files_done += files_done;
-                        p.bytes_done += bytes_done;
-                    });
-                    (files_done, bytes_done) = (0, 0);
-                    if now - last_refresh > refresh_every {
-                        state.bump();
-                        last_refresh = now;
-                        refresh_every *= 2.0;
-                    }
-                    yield_now().await;
-                    slice_start = js_sys::Date::now();
+                slicer.file_done(size as u64);
+                if slicer.due() {
+                    slicer.pause(0).await;
                 }
             }
         }
-        state.progress.update(|p| {
-            p.files_done += files_done;
-            p.bytes_done += bytes_done;
-        });
+        slicer.publish(0);
         state.pending.update(|n| *n -= 1);
         state.bump();
     });
+}
+
+/// Cuts a load into short slices of main-thread time: publishes progress
+/// once per slice (each update re-renders), refreshes the views at a doubling
+/// interval, and yields to the browser.
+struct Slicer {
+    state: AppState,
+    slice_start: f64,
+    last_refresh: f64,
+    refresh_every: f64,
+    /// Files and bytes finished since progress was last published.
+    files_done: usize,
+    bytes_done: u64,
+}
+
+impl Slicer {
+    fn new(state: AppState) -> Slicer {
+        let now = js_sys::Date::now();
+        Slicer { state, slice_start: now, last_refresh: now, refresh_every: REFRESH_MS, files_done: 0, bytes_done: 0 }
+    }
+
+    fn file_done(&mut self, size: u64) {
+        self.files_done += 1;
+        self.bytes_done += size;
+    }
+
+    /// Whether the current slice is used up.
+    fn due(&self) -> bool {
+        js_sys::Date::now() - self.slice_start > SLICE_MS
+    }
+
+    /// Publishes progress; `partial` is what is done of the file being read.
+    fn publish(&mut self, partial: u64) {
+        let (files, bytes) = (std::mem::take(&mut self.files_done), std::mem::take(&mut self.bytes_done));
+        self.state.progress.update(|p| {
+            p.files_done += files;
+            p.bytes_done += bytes;
+            p.partial = partial;
+        });
+    }
+
+    /// Ends a slice: publishes progress, refreshes the views when due, yields.
+    async fn pause(&mut self, partial: u64) {
+        self.publish(partial);
+        let now = js_sys::Date::now();
+        if now - self.last_refresh > self.refresh_every {
+            self.state.bump();
+            self.last_refresh = now;
+            self.refresh_every *= 2.0;
+        }
+        yield_now().await;
+        self.slice_start = js_sys::Date::now();
+    }
 }
 
 enum Content {

@@ -40,6 +40,45 @@ pub(super) fn SortHeader(
     }
 }
 
+/// Previous/next buttons for a paged list, shown only when there is more than one page.
+#[component]
+pub(super) fn Pager(
+    page: RwSignal<usize>,
+    #[prop(into)] pages: Signal<usize>,
+    label: &'static str,
+    #[prop(into)] text: Signal<String>,
+) -> impl IntoView {
+    let many = move || pages.get() > 1;
+    view! {
+        <Show when=many>
+            <nav class="pager" aria-label=label>
+                <button
+                    type="button"
+                    class="btn small"
+                    disabled=move || page.get() == 0
+                    on:click=move |_| page.update(|p| *p = p.saturating_sub(1))
+                >
+                    "‹ Previous"
+                </button>
+                <span class="small">{move || text.get()}</span>
+                <button
+                    type="button"
+                    class="btn small"
+                    disabled=move || { page.get() + 1 >= pages.get() }
+                    on:click=move |_| page.update(|p| *p += 1)
+                >
+                    "Next ›"
+                </button>
+            </nav>
+        </Show>
+    }
+}
+
+/// "page 2 of 7", clamped like the lists themselves.
+pub(super) fn page_text(page: usize, pages: usize) -> String {
+    format!("page {} of {}", page.min(pages.saturating_sub(1)) + 1, pages)
+}
+
 /// Rows of one overview table, in the order `sort` asks for.
 fn sorted<T: Sortable + Clone>(rows: &[T], sort: &SortState) -> Vec<T> {
     sorted_indices(rows, sort).into_iter().map(|i| rows[i].clone()).collect()
@@ -281,13 +320,7 @@ pub fn FailureTable() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-                <Show when=move || { pages() > 1 }>
-                    <nav class="pager" aria-label="Failure details pages">
-                        <button type="button" class="btn small" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"‹ Previous"</button>
-                        <span class="small">{move || format!("page {} of {}", page.get().min(pages() - 1) + 1, pages())}</span>
-                        <button type="button" class="btn small" disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>"Next ›"</button>
-                    </nav>
-                </Show>
+                <Pager page=page pages=Signal::derive(pages) label="Failure details pages" text=Signal::derive(move || page_text(page.get(), pages())) />
             </section>
         </Show>
     }

@@ -349,6 +349,19 @@ test('drill-down, filters in the URL, clear, exports read back, inspector', asyn
     await page.click('[data-testid="clear-filters"]');
   }
 
+  // Paged lists move forward: failure details and reports.
+  if (HAVE_SHARED) c.ok(await page.locator('nav[aria-label="Report pages"]').count() === 1, 'the 300-report corpus has report pages');
+  for (const nav of ['Failure details pages', 'Report pages']) {
+    const pager = page.locator(`nav[aria-label="${nav}"]`);
+    if (!(await pager.count())) continue;
+    const rowId = nav.startsWith('Failure') ? 'failure-row' : 'report-row';
+    const before = (await hookRows(page, rowId)).map((r) => r.text).join('|');
+    await pager.locator('button', { hasText: 'Next' }).click();
+    await page.waitForFunction((t) => document.querySelector(`nav[aria-label="${t}"] span`).textContent.startsWith('page 2'), nav);
+    c.ok((await hookRows(page, rowId)).map((r) => r.text).join('|') !== before, `${nav}: page 2 shows other rows`);
+    await pager.locator('button', { hasText: 'Previous' }).click();
+  }
+
   // Inspector: open a report, see its raw JSON.
   await page.click('[data-testid="open-report"] >> nth=0');
   await page.waitForSelector('[data-testid="report-detail"]');
