@@ -39,6 +39,10 @@ pub fn sync_hash(state: AppState) {
     });
 }
 
+/// The value of the "All" option. Printable: a NUL sentinel did not survive
+/// as an option value, and the selects showed blank.
+const ALL: &str = "*all*";
+
 /// A `<select>` over values from the unfiltered data.
 #[component]
 fn Choice(
@@ -55,11 +59,11 @@ fn Choice(
                 data-testid=testid
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
-                    set.run(if v == "\u{0}" { None } else { Some(v) });
+                    set.run(if v == ALL { None } else { Some(v) });
                 }
-                prop:value=move || value.get().unwrap_or_else(|| "\u{0}".into())
+                prop:value=move || value.get().unwrap_or_else(|| ALL.into())
             >
-                <option value="\u{0}">"All"</option>
+                <option value=ALL selected=move || value.get().is_none()>"All"</option>
                 {move || {
                     options
                         .get()

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import zlib from 'node:zlib';
 import { serve } from './server.mjs';
 import { launch, recordRequests, waitReady, kpi, hookRows, dropFiles, Check, OUT } from './harness.mjs';
 
@@ -128,6 +129,8 @@ test('broken files get a clear per-file error and the rest still load', async (p
     'not-a-report.json': Buffer.from('{"organization-name":"x","date-range":{"start-datetime":"2024-01-01T00:00:00Z","end-datetime":"2024-01-01T23:59:59Z"},"policies":5}'),
     'negative.json': Buffer.from('{"date-range":{"start-datetime":"2024-01-01T00:00:00Z","end-datetime":"2024-01-01T23:59:59Z"},"policies":[{"policy":{"policy-type":"sts","policy-domain":"a.example"},"summary":{"total-successful-session-count":-4,"total-failure-session-count":0}}]}'),
     'syntax.json': Buffer.from('{"policies": [\n  {"policy": }\n]}'),
+    // 100 MB of spaces in about 100 KB: past the 64 MB cap per stream.
+    'bomb.json.gz': zlib.gzipSync(Buffer.alloc(100 << 20, 0x20), { level: 9 }),
     'good.json': fs.readFileSync('tests/fixtures/real/parsedmarc__rfc8460.json'),
   };
   for (const [n, b] of Object.entries(files)) fs.writeFileSync(path.join(dir, n), b);
@@ -140,6 +143,7 @@ test('broken files get a clear per-file error and the rest still load', async (p
     'not-a-report.json': 'policies should be an array',
     'negative.json': 'negative',
     'syntax.json': 'line 2, column',
+    'bomb.json.gz': 'possible decompression bomb',
   };
   for (const [n, phrase] of Object.entries(expectError)) {
     c.eq(rows[n]?.status, 'error', `${n} status`);
