@@ -243,12 +243,13 @@ impl ContentType {
     }
 }
 
+/// Splits on `;` outside quoted strings.
 fn split_params(s: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
+    let mut out = Vec::new();
+    let mut cur = String::new();
     let mut quoted = false;
     let mut escaped = false;
     for c in s.chars() {
-        let cur = out.last_mut().expect("never empty");
         if escaped {
             cur.push(c);
             escaped = false;
@@ -259,11 +260,12 @@ fn split_params(s: &str) -> Vec<String> {
             quoted = !quoted;
             cur.push(c);
         } else if c == ';' && !quoted {
-            out.push(String::new());
+            out.push(std::mem::take(&mut cur));
         } else {
             cur.push(c);
         }
     }
+    out.push(cur);
     out
 }
 
