@@ -68,11 +68,7 @@ pub enum FilterField {
 /// Borrowed for the common cases: it is computed for every policy on every refresh.
 pub fn policy_label(p: &PolicyResult) -> Cow<'_, str> {
     let t = p.policy.policy_type.as_str();
-    let mode = p.policy.policy_string.iter().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.trim().eq_ignore_ascii_case("mode").then(|| v.trim())
-    });
-    match mode {
+    match policy_values(&p.policy.policy_string, "mode").next() {
         None => Cow::Borrowed(t),
         Some(m) if t == "sts" && m.eq_ignore_ascii_case("enforce") => Cow::Borrowed("sts (enforce)"),
         Some(m) if t == "sts" && m.eq_ignore_ascii_case("testing") => Cow::Borrowed("sts (testing)"),
@@ -97,12 +93,18 @@ pub fn domain_key(d: Option<&str>) -> Cow<'_, str> {
     }
 }
 
+/// The values of `key: value` lines of an MTA-STS policy string (key
+/// case-insensitive, values trimmed), in order.
+pub fn policy_values<'a>(lines: &'a [String], key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    lines.iter().filter_map(move |l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim().eq_ignore_ascii_case(key).then(|| v.trim())
+    })
+}
+
 /// The `mode:` of an MTA-STS policy string, lower-cased.
 pub fn sts_mode(lines: &[String]) -> Option<String> {
-    lines.iter().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        (k.trim().eq_ignore_ascii_case("mode")).then(|| v.trim().to_ascii_lowercase())
-    })
+    policy_values(lines, "mode").next().map(str::to_ascii_lowercase)
 }
 
 impl Filter {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::sts::mx_matches;
 use super::Severity;
-use crate::analysis::{normalize_domain, sts_mode, Dataset};
+use crate::analysis::{normalize_domain, policy_values, sts_mode, Dataset};
 use crate::report::datetime::Day;
 use crate::report::PolicyType;
 
@@ -90,16 +90,8 @@ pub fn policy_insights(data: &Dataset) -> Vec<DomainPolicies> {
                 continue;
             }
             let mode = if is_sts { sts_mode(&p.policy.policy_string) } else { None };
-            let mut mx: Vec<String> = p
-                .policy
-                .policy_string
-                .iter()
-                .filter_map(|l| {
-                    l.split_once(':')
-                        .filter(|(k, _)| k.trim().eq_ignore_ascii_case("mx"))
-                        .map(|(_, v)| v.trim().to_ascii_lowercase())
-                })
-                .collect();
+            let mut mx: Vec<String> =
+                policy_values(&p.policy.policy_string, "mx").map(str::to_ascii_lowercase).collect();
             if mx.is_empty() {
                 mx = p.policy.mx_host.iter().map(|m| m.to_ascii_lowercase()).collect();
             }
