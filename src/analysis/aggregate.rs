@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::dataset::Dataset;
-use super::filter::{domain_key, policy_label, Filter};
+use super::filter::{policy_label, Filter};
 use crate::report::datetime::Day;
 
 /// Session totals.
@@ -232,61 +232,54 @@ impl Overview {
         let mut sending_ip = HashMap::new();
         let mut failures = Vec::new();
         let mut reports = Vec::new();
-        for (ri, stored) in data.reports().iter().enumerate() {
-            let r = &stored.report;
-            if !filter.report_matches(r) {
-                continue;
-            }
+        let mut last_report = None;
+        let mut seen_domains: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+        for e in filter.entries(data) {
+            let (ri, pi, r, p, domain) = (e.report_index, e.policy_index, e.report, e.policy, e.domain);
             let day = Day::of(r.date_range.start);
-            let mut seen_domains: Vec<std::borrow::Cow<'_, str>> = Vec::new();
-            let mut matched = false;
-            for (pi, p) in r.policies.iter().enumerate() {
-                let domain = domain_key(p.policy.policy_domain.as_deref());
-                if !filter.entry_matches(r, p, &domain) {
-                    continue;
+            if last_report != Some(ri) {
+                // The first selected entry of a report.
+                last_report = Some(ri);
+                seen_domains.clear();
+                reports.push(ri);
+                kpis.reports += 1;
+                let org = orgs.entry(r.organization_name.as_str()).or_insert_with(|| OrgRow {
+                    org: r.organization_name.clone(),
+                    reports: 0,
+                    totals: Totals::default(),
+                });
+                org.reports += 1;
+            }
+            let (ok, bad) = (p.summary.successful, p.summary.failed);
+            kpis.totals.add(ok, bad);
+            if let Some(org) = orgs.get_mut(r.organization_name.as_str()) {
+                org.totals.add(ok, bad);
+            }
+            days.entry(day).or_default().add(ok, bad);
+            add_breakdown(&mut policies, &policy_label(p), ok, bad);
+            if !domains.contains_key(domain.as_ref()) {
+                let row = DomainRow { domain: domain.to_string(), reports: 0, totals: Totals::default() };
+                domains.insert(domain.to_string(), row);
+            }
+            if let Some(row) = domains.get_mut(domain.as_ref()) {
+                row.totals.add(ok, bad);
+                if !seen_domains.contains(&domain) {
+                    row.reports += 1;
+                    seen_domains.push(domain.clone());
                 }
-                if !matched {
-                    matched = true;
-                    reports.push(ri);
-                    kpis.reports += 1;
-                    let org = orgs.entry(r.organization_name.as_str()).or_insert_with(|| OrgRow {
-                        org: r.organization_name.clone(),
-                        reports: 0,
-                        totals: Totals::default(),
-                    });
-                    org.reports += 1;
+            }
+            for (di, d) in p.failure_details.iter().enumerate().filter(|(_, d)| filter.detail_matches(d)) {
+                let n = d.failed_session_count;
+                let t = types.entry(d.result_type.as_str()).or_default();
+                t.0 = t.0.saturating_add(n);
+                t.1 += 1;
+                if !t.2.iter().any(|d| *d == domain) {
+                    t.2.push(domain.to_string());
                 }
-                let (ok, bad) = (p.summary.successful, p.summary.failed);
-                kpis.totals.add(ok, bad);
-                if let Some(org) = orgs.get_mut(r.organization_name.as_str()) {
-                    org.totals.add(ok, bad);
-                }
-                days.entry(day).or_default().add(ok, bad);
-                add_breakdown(&mut policies, &policy_label(p), ok, bad);
-                if !domains.contains_key(domain.as_ref()) {
-                    let row = DomainRow { domain: domain.to_string(), reports: 0, totals: Totals::default() };
-                    domains.insert(domain.to_string(), row);
-                }
-                if let Some(row) = domains.get_mut(domain.as_ref()) {
-                    row.totals.add(ok, bad);
-                    if !seen_domains.contains(&domain) {
-                        row.reports += 1;
-                        seen_domains.push(domain.clone());
-                    }
-                }
-                for (di, d) in p.failure_details.iter().enumerate().filter(|(_, d)| filter.detail_matches(d)) {
-                    let n = d.failed_session_count;
-                    let t = types.entry(d.result_type.as_str()).or_default();
-                    t.0 = t.0.saturating_add(n);
-                    t.1 += 1;
-                    if !t.2.iter().any(|d| *d == domain) {
-                        t.2.push(domain.to_string());
-                    }
-                    add_breakdown(&mut receiving_mx, d.receiving_mx_hostname.as_deref().unwrap_or(""), 0, n);
-                    add_breakdown(&mut receiving_ip, d.receiving_ip.as_deref().unwrap_or(""), 0, n);
-                    add_breakdown(&mut sending_ip, d.sending_mta_ip.as_deref().unwrap_or(""), 0, n);
-                    failures.push(FailureRow { report: ri, policy: pi, detail: di, count: n, day });
-                }
+                add_breakdown(&mut receiving_mx, d.receiving_mx_hostname.as_deref().unwrap_or(""), 0, n);
+                add_breakdown(&mut receiving_ip, d.receiving_ip.as_deref().unwrap_or(""), 0, n);
+                add_breakdown(&mut sending_ip, d.sending_mta_ip.as_deref().unwrap_or(""), 0, n);
+                failures.push(FailureRow { report: ri, policy: pi, detail: di, count: n, day });
             }
         }
         kpis.organizations = orgs.len();

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::dataset::{normalize_domain, Dataset};
+use super::dataset::Dataset;
 use super::filter::{sts_mode, Filter};
 use crate::report::datetime::format_utc;
 
@@ -42,7 +42,8 @@ pub fn policies_csv(data: &Dataset, filter: &Filter) -> String {
         "total-failure-session-count",
         "failure-detail-count",
     ]);
-    for_each_entry(data, filter, |r, p, domain| {
+    for e in filter.entries(data) {
+        let (r, p, domain) = (e.report, e.policy, &*e.domain);
         out.push_str(&row(&[
             &r.organization_name,
             &r.report_id,
@@ -58,7 +59,7 @@ pub fn policies_csv(data: &Dataset, filter: &Filter) -> String {
             &p.summary.failed.to_string(),
             &p.failure_details.len().to_string(),
         ]));
-    });
+    }
     out
 }
 
@@ -80,7 +81,8 @@ pub fn failures_csv(data: &Dataset, filter: &Filter) -> String {
         "failure-reason-code",
         "additional-information",
     ]);
-    for_each_entry(data, filter, |r, p, domain| {
+    for e in filter.entries(data) {
+        let (r, p, domain) = (e.report, e.policy, &*e.domain);
         for d in p.failure_details.iter().filter(|d| filter.detail_matches(d)) {
             let o = |v: &Option<String>| v.clone().unwrap_or_default();
             out.push_str(&row(&[
@@ -100,7 +102,7 @@ pub fn failures_csv(data: &Dataset, filter: &Filter) -> String {
                 &o(&d.additional_information),
             ]));
         }
-    });
+    }
     out
 }
 
@@ -109,63 +111,54 @@ pub fn failures_csv(data: &Dataset, filter: &Filter) -> String {
 pub fn normalized_json(data: &Dataset, filter: &Filter) -> String {
     let mut reports: Vec<Value> = Vec::new();
     let mut last: Option<usize> = None;
-    for (ri, stored) in data.reports().iter().enumerate() {
-        let r = &stored.report;
-        if !filter.report_matches(r) {
-            continue;
+    for e in filter.entries(data) {
+        let (r, p) = (e.report, e.policy);
+        if last != Some(e.report_index) {
+            last = Some(e.report_index);
+            reports.push(json!({
+                "organization-name": r.organization_name,
+                "report-id": r.report_id,
+                "contact-info": r.contact_info,
+                "date-range": {
+                    "start-datetime": format_utc(r.date_range.start),
+                    "end-datetime": format_utc(r.date_range.end),
+                },
+                "policies": [],
+                "warnings": e.stored.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+            }));
         }
-        for p in &r.policies {
-            let domain = p.policy.policy_domain.as_deref().map(normalize_domain).unwrap_or_default();
-            if !filter.entry_matches(r, p, &domain) {
-                continue;
-            }
-            if last != Some(ri) {
-                last = Some(ri);
-                reports.push(json!({
-                    "organization-name": r.organization_name,
-                    "report-id": r.report_id,
-                    "contact-info": r.contact_info,
-                    "date-range": {
-                        "start-datetime": format_utc(r.date_range.start),
-                        "end-datetime": format_utc(r.date_range.end),
-                    },
-                    "policies": [],
-                    "warnings": stored.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
-                }));
-            }
-            let details: Vec<Value> = p
-                .failure_details
-                .iter()
-                .filter(|d| filter.detail_matches(d))
-                .map(|d| {
-                    json!({
-                        "result-type": d.result_type.as_str(),
-                        "sending-mta-ip": d.sending_mta_ip,
-                        "receiving-mx-hostname": d.receiving_mx_hostname,
-                        "receiving-mx-helo": d.receiving_mx_helo,
-                        "receiving-ip": d.receiving_ip,
-                        "failed-session-count": d.failed_session_count,
-                        "additional-information": d.additional_information,
-                        "failure-reason-code": d.failure_reason_code,
-                    })
+        let details: Vec<Value> = p
+            .failure_details
+            .iter()
+            .filter(|d| filter.detail_matches(d))
+            .map(|d| {
+                json!({
+                    "result-type": d.result_type.as_str(),
+                    "sending-mta-ip": d.sending_mta_ip,
+                    "receiving-mx-hostname": d.receiving_mx_hostname,
+                    "receiving-mx-helo": d.receiving_mx_helo,
+                    "receiving-ip": d.receiving_ip,
+                    "failed-session-count": d.failed_session_count,
+                    "additional-information": d.additional_information,
+                    "failure-reason-code": d.failure_reason_code,
                 })
-                .collect();
-            let entry = json!({
-                "policy": {
-                    "policy-type": p.policy.policy_type.as_str(),
-                    "policy-string": p.policy.policy_string,
-                    "policy-domain": p.policy.policy_domain,
-                    "mx-host": p.policy.mx_host,
-                },
-                "summary": {
-                    "total-successful-session-count": p.summary.successful,
-                    "total-failure-session-count": p.summary.failed,
-                },
-                "failure-details": details,
-            });
-            if let Some(Value::Array(list)) = reports.last_mut().and_then(|r| r.get_mut("policies")) {
-                list.push(entry);
-            }
+            })
+            .collect();
+        let entry = json!({
+            "policy": {
+                "policy-type": p.policy.policy_type.as_str(),
+                "policy-string": p.policy.policy_string,
+                "policy-domain": p.policy.policy_domain,
+                "mx-host": p.policy.mx_host,
+            },
+            "summary": {
+                "total-successful-session-count": p.summary.successful,
+                "total-failure-session-count": p.summary.failed,
+            },
+            "failure-details": details,
+        });
+        if let Some(Value::Array(list)) = reports.last_mut().and_then(|r| r.get_mut("policies")) {
+            list.push(entry);
         }
     }
     let doc = json!({
@@ -175,25 +168,6 @@ pub fn normalized_json(data: &Dataset, filter: &Filter) -> String {
         "reports": reports,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
-}
-
-fn for_each_entry(
-    data: &Dataset,
-    filter: &Filter,
-    mut f: impl FnMut(&crate::report::Report, &crate::report::PolicyResult, &str),
-) {
-    for stored in data.reports() {
-        let r = &stored.report;
-        if !filter.report_matches(r) {
-            continue;
-        }
-        for p in &r.policies {
-            let domain = p.policy.policy_domain.as_deref().map(normalize_domain).unwrap_or_default();
-            if filter.entry_matches(r, p, &domain) {
-                f(r, p, &domain);
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use crate::report::datetime::{parse_timestamp, Day};
 use crate::report::{FailureDetail, PolicyResult, Report};
 
-use super::dataset::normalize_domain;
+use super::dataset::{normalize_domain, Dataset, StoredReport};
 
 /// The active filters; `Filter::default()` shows everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -107,7 +107,44 @@ pub fn sts_mode(lines: &[String]) -> Option<String> {
     policy_values(lines, "mode").next().map(str::to_ascii_lowercase)
 }
 
+/// A policy entry that a filter selects, and where it is in the data set.
+pub struct Entry<'a> {
+    /// Index of the unique report.
+    pub report_index: usize,
+    /// The report.
+    pub report: &'a Report,
+    /// The report as stored (warnings, origin).
+    pub stored: &'a StoredReport,
+    /// Index of the policy in the report.
+    pub policy_index: usize,
+    /// The policy entry.
+    pub policy: &'a PolicyResult,
+    /// The normalized policy domain ([`domain_key`]).
+    pub domain: Cow<'a, str>,
+}
+
 impl Filter {
+    /// Every policy entry of `data` this filter selects, in data order. The
+    /// one selection loop that aggregation and the exports share.
+    pub fn entries<'a>(&'a self, data: &'a Dataset) -> impl Iterator<Item = Entry<'a>> + 'a {
+        data.reports().iter().enumerate().filter(|(_, s)| self.report_matches(&s.report)).flat_map(
+            move |(report_index, stored)| {
+                let report = &stored.report;
+                report.policies.iter().enumerate().filter_map(move |(policy_index, policy)| {
+                    let domain = domain_key(policy.policy.policy_domain.as_deref());
+                    self.entry_matches(report, policy, &domain).then_some(Entry {
+                        report_index,
+                        report,
+                        stored,
+                        policy_index,
+                        policy,
+                        domain,
+                    })
+                })
+            },
+        )
+    }
+
     /// The active filters as (field, label) chips, in a fixed order.
     pub fn chips(&self) -> Vec<(FilterField, String)> {
         let mut out = Vec::new();
