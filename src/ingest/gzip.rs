@@ -57,7 +57,6 @@ pub fn human_bytes(n: u64) -> String {
     format!("{v:.1} {}", UNITS[unit])
 }
 
-const FTEXT: u8 = 1;
 const FHCRC: u8 = 2;
 const FEXTRA: u8 = 4;
 const FNAME: u8 = 8;
@@ -116,7 +115,6 @@ fn header_len(d: &[u8]) -> Result<usize, GzipError> {
     if flags & 0xe0 != 0 {
         return Err(GzipError::BadHeader("reserved flag bits are set"));
     }
-    let _ = FTEXT;
     let mut pos = 10;
     if flags & FEXTRA != 0 {
         let n = d.get(pos..pos + 2).ok_or(GzipError::Truncated)?;

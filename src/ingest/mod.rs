@@ -181,17 +181,9 @@ impl<'a> Job<'a> {
             planned.errors.push(here(IngestError::Empty));
         } else {
             match format {
-                Format::Zip => match zip::entries_with_status(bytes, limits.max_zip_entries) {
-                    Ok((entries, recovered)) => {
-                        if recovered {
-                            planned
-                                .errors
-                                .push(here(IngestError::Zip(zip::ZipError::Recovered { entries: entries.len() })));
-                        }
-                        units.extend(entries.into_iter().filter(|e| !e.is_dir).map(Unit::Entry));
-                    }
-                    Err(e) => planned.errors.push(here(IngestError::Zip(e))),
-                },
+                Format::Zip => {
+                    units.extend(zip_files(bytes, limits, "", &mut planned.errors).into_iter().map(Unit::Entry))
+                }
                 Format::Mbox => {
                     for (i, msg) in mbox::messages(bytes).enumerate() {
                         if i >= limits.max_messages {
@@ -244,6 +236,25 @@ impl<'a> Job<'a> {
         }
         self.next = end;
         out
+    }
+}
+
+/// The file entries of a zip archive (directories left out). An archive read
+/// from its local headers because the directory was cut off, or one that
+/// cannot be read, is recorded as an error at `origin`.
+fn zip_files(bytes: &[u8], limits: &Limits, origin: &str, errors: &mut Vec<Located<IngestError>>) -> Vec<zip::Entry> {
+    let at = |what| Located { origin: origin.to_owned(), what: IngestError::Zip(what) };
+    match zip::entries_with_status(bytes, limits.max_zip_entries) {
+        Ok((entries, recovered)) => {
+            if recovered {
+                errors.push(at(zip::ZipError::Recovered { entries: entries.len() }));
+            }
+            entries.into_iter().filter(|e| !e.is_dir).collect()
+        }
+        Err(e) => {
+            errors.push(at(e));
+            Vec::new()
+        }
     }
 }
 
@@ -322,16 +333,7 @@ impl Walker<'_> {
     }
 
     fn walk_zip(&mut self, bytes: &[u8], origin: &str, depth: u8, mail: Option<Rc<MailMeta>>) {
-        let entries = match zip::entries_with_status(bytes, self.limits.max_zip_entries) {
-            Ok((e, recovered)) => {
-                if recovered {
-                    self.error(origin, IngestError::Zip(zip::ZipError::Recovered { entries: e.len() }));
-                }
-                e
-            }
-            Err(e) => return self.error(origin, IngestError::Zip(e)),
-        };
-        for entry in entries.iter().filter(|e| !e.is_dir) {
+        for entry in &zip_files(bytes, self.limits, origin, &mut self.out.errors) {
             if !self.zip_entry(bytes, entry, origin, depth, mail.clone()) {
                 return;
             }
