@@ -1,8 +1,8 @@
 //! Number formatting for people: thousands separators, percentages, sizes.
 
 /// `1234567` → `"1,234,567"`.
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
+pub fn count(n: impl Into<u128>) -> String {
+    let digits = n.into().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
@@ -27,7 +27,20 @@ pub fn percent(share: Option<f64>) -> String {
     }
 }
 
-pub use crate::ingest::gzip::human_bytes as bytes;
+/// A byte count as `12.3 MB` (decimal units).
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if n < 1000 {
+        return format!("{n} bytes");
+    }
+    let mut v = n as f64 / 1000.0;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}
 
 #[cfg(test)]
 mod tests {
@@ -35,10 +48,10 @@ mod tests {
 
     #[test]
     fn counts_and_percentages() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1000), "1,000");
-        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(count(0u8), "0");
+        assert_eq!(count(999u32), "999");
+        assert_eq!(count(1000u32), "1,000");
+        assert_eq!(count(1_234_567u64), "1,234,567");
         assert_eq!(percent(None), "–");
         assert_eq!(percent(Some(1.0)), "100.0 %");
         assert_eq!(percent(Some(0.9999)), ">99.9 %");

@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod check;
+pub mod engine;
 pub mod format;
 pub mod ingest;
 pub mod report;

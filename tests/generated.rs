@@ -13,26 +13,26 @@ const GEN: &str = "../shared/tools/gen_corpus.py";
 
 #[derive(Deserialize, Debug, PartialEq, Eq)]
 struct Sessions {
-    successful: u64,
-    failed: u64,
+    successful: u128,
+    failed: u128,
 }
 
 #[derive(Deserialize, Debug, PartialEq, Eq)]
 struct OrgExpect {
     reports: usize,
-    successful: u64,
-    failed: u64,
+    successful: u128,
+    failed: u128,
 }
 
 #[derive(Deserialize)]
 struct Expected {
     unique_reports: usize,
     duplicate_deliveries: usize,
-    total_successful: u64,
-    total_failed: u64,
+    total_successful: u128,
+    total_failed: u128,
     by_domain: BTreeMap<String, Sessions>,
     by_organization: BTreeMap<String, OrgExpect>,
-    by_result_type: BTreeMap<String, u64>,
+    by_result_type: BTreeMap<String, u128>,
     by_policy_type: BTreeMap<String, Sessions>,
     by_day: BTreeMap<String, Sessions>,
     file_contents: BTreeMap<String, Vec<(String, String)>>,
@@ -88,7 +88,7 @@ fn check_corpus(dir: &Path) {
         })
         .collect();
     assert_eq!(orgs, expected.by_organization);
-    let types: BTreeMap<String, u64> = ov.result_types.iter().map(|t| (t.result_type.clone(), t.sessions)).collect();
+    let types: BTreeMap<String, u128> = ov.result_types.iter().map(|t| (t.result_type.clone(), t.sessions)).collect();
     assert_eq!(types, expected.by_result_type);
     // The timeline has every day between the first and last; compare the days with data.
     let days: BTreeMap<String, Sessions> = ov

@@ -16,8 +16,8 @@ use tlsrpt_viewer::analysis::{Dataset, Status};
 struct Expected {
     organization: Option<String>,
     report_id: Option<String>,
-    successful: u64,
-    failed: u64,
+    successful: u128,
+    failed: u128,
 }
 
 fn expected() -> BTreeMap<String, Vec<Expected>> {

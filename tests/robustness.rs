@@ -20,15 +20,20 @@ impl Rng {
     }
 }
 
-fn fixtures() -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("tests/fixtures/real").unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x != "md") {
-            out.push(std::fs::read(p).unwrap());
-        }
-    }
-    out
+mod common;
+
+/// The fixtures with the report count the independent decoder found in each
+/// (tests/fixtures/real-expected.json).
+fn fixtures() -> Vec<(Vec<u8>, usize)> {
+    let golden: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/fixtures/real-expected.json").unwrap()).unwrap();
+    common::fixtures()
+        .into_iter()
+        .map(|(name, bytes)| {
+            let n = golden[&name].as_array().map_or(0, Vec::len);
+            (bytes, n)
+        })
+        .collect()
 }
 
 fn mutate(rng: &mut Rng, seed: &[u8], other: &[u8]) -> Vec<u8> {
@@ -66,15 +71,25 @@ fn mutate(rng: &mut Rng, seed: &[u8], other: &[u8]) -> Vec<u8> {
     v
 }
 
-fn load(bytes: &[u8]) {
+const NEIGHBOUR: &[u8] = br#"{"organization-name":"N","report-id":"neighbour","date-range":{"start-datetime":"2024-01-01T00:00:00Z","end-datetime":"2024-01-01T23:59:59Z"},"policies":[]}"#;
+
+/// Loads mutated bytes and checks them against what is known independently:
+/// no more reports than the two fixtures it was made from hold, an error row
+/// says why, and the same bytes beside a known report in an archive give
+/// exactly one report more (a broken part never takes its neighbour down).
+fn load(bytes: &[u8], at_most: usize) {
     let limits = Limits { max_inflated: 1 << 20, max_total_inflated: 4 << 20, ..Limits::default() };
-    let mut set = Dataset::with_limits(limits);
-    let o = set.add_file("m", bytes);
-    assert_eq!(o.status() == Status::Error, o.reports == 0);
+    let mut set = Dataset::with_limits(limits.clone());
+    let o = set.add_file("m", bytes).clone();
+    assert!(o.reports <= at_most, "{} reports from inputs that hold {at_most}", o.reports);
     if o.status() == Status::Error {
         assert!(o.reason().is_some_and(|r| !r.is_empty()), "an error row must say why");
     }
     let _ = Overview::compute(&set);
+    let archive = tlsrpt_viewer::ingest::build::zip(&[("m", bytes, true), ("n.json", NEIGHBOUR, false)]);
+    let mut fresh = Dataset::with_limits(limits);
+    let both = fresh.add_file("both.zip", &archive);
+    assert_eq!(both.reports, o.reports + 1, "the neighbour's report must load beside the mutated bytes");
 }
 
 #[test]
@@ -83,10 +98,10 @@ fn bounded_mutation_fuzz() {
     assert!(seeds.len() > 20);
     let mut rng = Rng(0x8460_8461_dead_beef);
     for i in 0..4000 {
-        let a = &seeds[rng.below(seeds.len())];
-        let b = &seeds[rng.below(seeds.len())];
+        let (a, na) = &seeds[rng.below(seeds.len())];
+        let (b, nb) = &seeds[rng.below(seeds.len())];
         let m = mutate(&mut rng, a, b);
-        let r = std::panic::catch_unwind(|| load(&m));
+        let r = std::panic::catch_unwind(|| load(&m, na + nb));
         assert!(r.is_ok(), "iteration {i} panicked on {} bytes", m.len());
     }
 }

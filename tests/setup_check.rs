@@ -34,7 +34,7 @@ fn testing_policy_without_failures_for_30_days_is_ready_to_enforce() {
     for n in 1..=30 {
         data.add_file("r.json", &sts_report("Google", &format!("g{n}"), &day(n), "testing", &["*.example.com"], &[]));
     }
-    let d = &policy_insights(&data)[0];
+    let d = &policy_insights(data.report_models())[0];
     assert_eq!(d.domain, "example.com");
     assert_eq!(d.policies.len(), 1);
     assert_eq!(d.policies[0].reports, 30);
@@ -49,7 +49,7 @@ fn testing_policy_without_failures_for_30_days_is_ready_to_enforce() {
         "f.json",
         &sts_report("Google", "g-fail", &day(29), "testing", &["*.example.com"], &[("mx1.example.com", 1)]),
     );
-    let d = &policy_insights(&data)[0];
+    let d = &policy_insights(data.report_models())[0];
     assert!(!d.insights.iter().any(|i| i.message.contains("ready for mode: enforce")), "{:?}", d.insights);
 }
 
@@ -59,7 +59,7 @@ fn short_history_is_not_called_ready() {
     for n in 1..=10 {
         data.add_file("r.json", &sts_report("Google", &format!("g{n}"), &day(n), "testing", &["*.example.com"], &[]));
     }
-    assert!(!policy_insights(&data)[0].insights.iter().any(|i| i.message.contains("ready")));
+    assert!(!policy_insights(data.report_models())[0].insights.iter().any(|i| i.message.contains("ready")));
 }
 
 #[test]
@@ -78,7 +78,7 @@ fn reporters_disagreeing_on_the_same_day_and_uncovered_mx() {
             &[("mx2.example.com", 4), ("mx1.example.com", 1)],
         ),
     );
-    let d = &policy_insights(&data)[0];
+    let d = &policy_insights(data.report_models())[0];
     let msgs: Vec<&str> = d.insights.iter().map(|i| i.message.as_str()).collect();
     assert!(msgs.iter().any(|m| m.contains("On 2026-03-01 reporters saw different MTA-STS policies")), "{msgs:?}");
     assert!(msgs.iter().any(|m| m.starts_with("4 failed sessions went to mx2.example.com")), "{msgs:?}");

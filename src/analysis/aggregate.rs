@@ -1,35 +1,47 @@
 //! Aggregation of unique reports into the numbers and tables the page shows.
+//!
+//! Sessions follow the session rule ([`crate::report::counted_entries`]): when
+//! one report carries several entries for the same policy domain, the KPIs and
+//! the domain, organization and timeline figures count that domain once per
+//! report; the per-policy breakdown, the result types and the failure details
+//! still see every entry.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use super::dataset::Dataset;
-use super::filter::{policy_label, Filter};
+use super::filter::{Entry, Filter};
 use crate::report::datetime::Day;
 
-/// Session totals.
+/// Session totals, summed in 128 bits: a sum of 64-bit counts can pass 2^64.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Totals {
     /// Sum of `total-successful-session-count`.
-    pub successful: u64,
+    pub successful: u128,
     /// Sum of `total-failure-session-count`.
-    pub failed: u64,
+    pub failed: u128,
 }
 
 impl Totals {
     fn add(&mut self, successful: u64, failed: u64) {
-        self.successful = self.successful.saturating_add(successful);
-        self.failed = self.failed.saturating_add(failed);
+        self.successful += u128::from(successful);
+        self.failed += u128::from(failed);
     }
 
     /// All sessions.
-    pub fn sessions(&self) -> u64 {
-        self.successful.saturating_add(self.failed)
+    pub fn sessions(&self) -> u128 {
+        self.successful + self.failed
     }
 
     /// Share of successful sessions, `None` when there were none at all.
     pub fn success_rate(&self) -> Option<f64> {
         let all = self.sessions();
         (all > 0).then(|| self.successful as f64 / all as f64)
+    }
+
+    /// Share of failed sessions, `None` when there were none at all.
+    pub fn failure_rate(&self) -> Option<f64> {
+        self.success_rate().map(|r| 1.0 - r)
     }
 }
 
@@ -40,7 +52,7 @@ pub struct Kpis {
     pub reports: usize,
     /// Distinct reporting organizations.
     pub organizations: usize,
-    /// Distinct policy domains.
+    /// Distinct policy domains (entries without one are not a domain).
     pub domains: usize,
     /// Session totals.
     pub totals: Totals,
@@ -53,8 +65,10 @@ pub struct DomainRow {
     pub domain: String,
     /// Unique reports mentioning it.
     pub reports: usize,
-    /// Session totals under its policies.
+    /// Session totals under its policies, once per report (the session rule).
     pub totals: Totals,
+    /// Reports that evaluated it under several policies (counted once each).
+    pub multi_policy_reports: usize,
 }
 
 /// A row of the per-organization table.
@@ -74,12 +88,12 @@ pub struct ResultTypeRow {
     /// `result-type`.
     pub result_type: String,
     /// Sum of `failed-session-count`.
-    pub sessions: u64,
+    pub sessions: u128,
     /// Failure-detail entries.
     pub details: usize,
-    /// Distinct policy domains affected.
+    /// Distinct policy domains affected (entries without one are not a domain).
     pub domains: usize,
-    /// The first affected domain (to name it in explanations).
+    /// The first affected domain (to name it in explanations); empty when none.
     pub first_domain: String,
 }
 
@@ -162,9 +176,9 @@ pub struct BreakdownRow {
     /// The key (`sts (enforce)`, a hostname, an address); empty when not reported.
     pub key: String,
     /// Successful sessions (only for breakdowns by policy; failure details carry none).
-    pub successful: u64,
+    pub successful: u128,
     /// Failed sessions.
-    pub failed: u64,
+    pub failed: u128,
     /// Entries counted (policy entries or failure details).
     pub entries: usize,
 }
@@ -202,8 +216,8 @@ fn add_breakdown(map: &mut HashMap<String, BreakdownRow>, key: &str, successful:
         map.insert(key.to_owned(), BreakdownRow { key: key.to_owned(), successful: 0, failed: 0, entries: 0 });
     }
     let Some(row) = map.get_mut(key) else { return };
-    row.successful = row.successful.saturating_add(successful);
-    row.failed = row.failed.saturating_add(failed);
+    row.successful += u128::from(successful);
+    row.failed += u128::from(failed);
     row.entries += 1;
 }
 
@@ -211,6 +225,146 @@ fn sorted_breakdown(map: HashMap<String, BreakdownRow>) -> Vec<BreakdownRow> {
     let mut v: Vec<BreakdownRow> = map.into_values().collect();
     v.sort_by(|a, b| (b.failed, b.successful).cmp(&(a.failed, a.successful)).then_with(|| a.key.cmp(&b.key)));
     v
+}
+
+/// A result type while it is being summed.
+#[derive(Default)]
+struct TypeAcc<'a> {
+    sessions: u128,
+    details: usize,
+    domains: HashSet<Cow<'a, str>>,
+    first_domain: Option<Cow<'a, str>>,
+}
+
+/// Running sums over selected entries; [`Accumulator::finish`] sorts them
+/// into an [`Overview`]. Every step is a hash-map update, so an overview is
+/// linear in the entries it covers.
+#[derive(Default)]
+struct Accumulator<'a> {
+    kpis: Kpis,
+    domains: HashMap<Cow<'a, str>, DomainRow>,
+    orgs: HashMap<&'a str, OrgRow>,
+    types: HashMap<&'a str, TypeAcc<'a>>,
+    days: HashMap<Day, Totals>,
+    policies: HashMap<String, BreakdownRow>,
+    receiving_mx: HashMap<String, BreakdownRow>,
+    receiving_ip: HashMap<String, BreakdownRow>,
+    sending_ip: HashMap<String, BreakdownRow>,
+    failures: Vec<FailureRow>,
+    reports: Vec<usize>,
+}
+
+impl<'a> Accumulator<'a> {
+    /// Adds the selected entries of one report (all from the same report).
+    fn add_report(&mut self, entries: Vec<Entry<'a>>, filter: &Filter) {
+        let Some(first) = entries.first() else { return };
+        let (ri, r) = (first.report_index, first.report);
+        let day = Day::of(r.date_range.start);
+        self.reports.push(ri);
+        self.kpis.reports += 1;
+        let org = self.orgs.entry(r.organization_name.as_str()).or_insert_with(|| OrgRow {
+            org: r.organization_name.clone(),
+            reports: 0,
+            totals: Totals::default(),
+        });
+        org.reports += 1;
+        let mut domains_here: HashMap<&str, usize> = HashMap::new();
+        for e in &entries {
+            *domains_here.entry(e.domain.as_ref()).or_default() += 1;
+        }
+        for (domain, n) in &domains_here {
+            let row = self.domains.entry(Cow::Owned((*domain).to_owned())).or_insert_with(|| DomainRow {
+                domain: (*domain).to_owned(),
+                reports: 0,
+                totals: Totals::default(),
+                multi_policy_reports: 0,
+            });
+            row.reports += 1;
+            if *n > 1 && !domain.is_empty() {
+                row.multi_policy_reports += 1;
+            }
+        }
+        for e in &entries {
+            let p = e.policy;
+            let (ok, bad) = (p.summary.successful, p.summary.failed);
+            if e.counted {
+                self.kpis.totals.add(ok, bad);
+                if let Some(org) = self.orgs.get_mut(r.organization_name.as_str()) {
+                    org.totals.add(ok, bad);
+                }
+                self.days.entry(day).or_default().add(ok, bad);
+                if let Some(row) = self.domains.get_mut(e.domain.as_ref()) {
+                    row.totals.add(ok, bad);
+                }
+            }
+            add_breakdown(&mut self.policies, &p.label(), ok, bad);
+            self.add_details(e, filter, day);
+        }
+    }
+
+    /// Adds the failure details of one entry that the filter shows.
+    fn add_details(&mut self, e: &Entry<'a>, filter: &Filter, day: Day) {
+        for (di, d) in e.policy.failure_details.iter().enumerate().filter(|(_, d)| filter.detail_matches(d)) {
+            let n = d.failed_session_count;
+            let t = self.types.entry(d.result_type.as_str()).or_default();
+            t.sessions += u128::from(n);
+            t.details += 1;
+            if !e.domain.is_empty() {
+                if t.first_domain.is_none() {
+                    t.first_domain = Some(e.domain.clone());
+                }
+                t.domains.insert(e.domain.clone());
+            }
+            add_breakdown(&mut self.receiving_mx, d.receiving_mx_hostname.as_deref().unwrap_or(""), 0, n);
+            add_breakdown(&mut self.receiving_ip, d.receiving_ip.as_deref().unwrap_or(""), 0, n);
+            add_breakdown(&mut self.sending_ip, d.sending_mta_ip.as_deref().unwrap_or(""), 0, n);
+            self.failures.push(FailureRow {
+                report: e.report_index,
+                policy: e.policy_index,
+                detail: di,
+                count: n,
+                day,
+            });
+        }
+    }
+
+    /// Counts and sorts everything into the overview.
+    fn finish(self) -> Overview {
+        let mut kpis = self.kpis;
+        kpis.organizations = self.orgs.len();
+        kpis.domains = self.domains.keys().filter(|d| !d.is_empty()).count();
+        let mut domains: Vec<DomainRow> = self.domains.into_values().collect();
+        domains.sort_by(|a, b| b.totals.sessions().cmp(&a.totals.sessions()).then_with(|| a.domain.cmp(&b.domain)));
+        let mut orgs: Vec<OrgRow> = self.orgs.into_values().collect();
+        orgs.sort_by(|a, b| b.reports.cmp(&a.reports).then_with(|| a.org.cmp(&b.org)));
+        let mut result_types: Vec<ResultTypeRow> = self
+            .types
+            .into_iter()
+            .map(|(t, acc)| ResultTypeRow {
+                result_type: t.to_owned(),
+                sessions: acc.sessions,
+                details: acc.details,
+                domains: acc.domains.len(),
+                first_domain: acc.first_domain.map(Cow::into_owned).unwrap_or_default(),
+            })
+            .collect();
+        result_types.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.result_type.cmp(&b.result_type)));
+        let mut failures = self.failures;
+        failures.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.day.cmp(&b.day)));
+        Overview {
+            kpis,
+            domains,
+            orgs,
+            result_types,
+            failures,
+            timeline: timeline(self.days),
+            policies: sorted_breakdown(self.policies),
+            receiving_mx: sorted_breakdown(self.receiving_mx),
+            receiving_ip: sorted_breakdown(self.receiving_ip),
+            sending_ip: sorted_breakdown(self.sending_ip),
+            reports: self.reports,
+        }
+    }
 }
 
 impl Overview {
@@ -221,98 +375,16 @@ impl Overview {
 
     /// Aggregates the entries of `data` that `filter` selects.
     pub fn filtered(data: &Dataset, filter: &Filter) -> Overview {
-        let mut kpis = Kpis::default();
-        let mut domains: HashMap<String, DomainRow> = HashMap::new();
-        let mut orgs: HashMap<&str, OrgRow> = HashMap::new();
-        let mut types: HashMap<&str, (u64, usize, Vec<String>)> = HashMap::new();
-        let mut days: HashMap<Day, Totals> = HashMap::new();
-        let mut policies = HashMap::new();
-        let mut receiving_mx = HashMap::new();
-        let mut receiving_ip = HashMap::new();
-        let mut sending_ip = HashMap::new();
-        let mut failures = Vec::new();
-        let mut reports = Vec::new();
-        let mut last_report = None;
-        let mut seen_domains: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+        let mut acc = Accumulator::default();
+        let mut current: Vec<Entry<'_>> = Vec::new();
         for e in filter.entries(data) {
-            let (ri, pi, r, p, domain) = (e.report_index, e.policy_index, e.report, e.policy, e.domain);
-            let day = Day::of(r.date_range.start);
-            if last_report != Some(ri) {
-                // The first selected entry of a report.
-                last_report = Some(ri);
-                seen_domains.clear();
-                reports.push(ri);
-                kpis.reports += 1;
-                let org = orgs.entry(r.organization_name.as_str()).or_insert_with(|| OrgRow {
-                    org: r.organization_name.clone(),
-                    reports: 0,
-                    totals: Totals::default(),
-                });
-                org.reports += 1;
+            if current.first().is_some_and(|f| f.report_index != e.report_index) {
+                acc.add_report(std::mem::take(&mut current), filter);
             }
-            let (ok, bad) = (p.summary.successful, p.summary.failed);
-            kpis.totals.add(ok, bad);
-            if let Some(org) = orgs.get_mut(r.organization_name.as_str()) {
-                org.totals.add(ok, bad);
-            }
-            days.entry(day).or_default().add(ok, bad);
-            add_breakdown(&mut policies, &policy_label(p), ok, bad);
-            if !domains.contains_key(domain.as_ref()) {
-                let row = DomainRow { domain: domain.to_string(), reports: 0, totals: Totals::default() };
-                domains.insert(domain.to_string(), row);
-            }
-            if let Some(row) = domains.get_mut(domain.as_ref()) {
-                row.totals.add(ok, bad);
-                if !seen_domains.contains(&domain) {
-                    row.reports += 1;
-                    seen_domains.push(domain.clone());
-                }
-            }
-            for (di, d) in p.failure_details.iter().enumerate().filter(|(_, d)| filter.detail_matches(d)) {
-                let n = d.failed_session_count;
-                let t = types.entry(d.result_type.as_str()).or_default();
-                t.0 = t.0.saturating_add(n);
-                t.1 += 1;
-                if !t.2.iter().any(|d| *d == domain) {
-                    t.2.push(domain.to_string());
-                }
-                add_breakdown(&mut receiving_mx, d.receiving_mx_hostname.as_deref().unwrap_or(""), 0, n);
-                add_breakdown(&mut receiving_ip, d.receiving_ip.as_deref().unwrap_or(""), 0, n);
-                add_breakdown(&mut sending_ip, d.sending_mta_ip.as_deref().unwrap_or(""), 0, n);
-                failures.push(FailureRow { report: ri, policy: pi, detail: di, count: n, day });
-            }
+            current.push(e);
         }
-        kpis.organizations = orgs.len();
-        kpis.domains = domains.len();
-        let mut domains: Vec<DomainRow> = domains.into_values().collect();
-        domains.sort_by(|a, b| b.totals.sessions().cmp(&a.totals.sessions()).then_with(|| a.domain.cmp(&b.domain)));
-        let mut orgs: Vec<OrgRow> = orgs.into_values().collect();
-        orgs.sort_by(|a, b| b.reports.cmp(&a.reports).then_with(|| a.org.cmp(&b.org)));
-        let mut result_types: Vec<ResultTypeRow> = types
-            .into_iter()
-            .map(|(t, (sessions, details, doms))| ResultTypeRow {
-                result_type: t.to_owned(),
-                sessions,
-                details,
-                domains: doms.len(),
-                first_domain: doms.first().cloned().unwrap_or_default(),
-            })
-            .collect();
-        result_types.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.result_type.cmp(&b.result_type)));
-        failures.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.day.cmp(&b.day)));
-        Overview {
-            kpis,
-            domains,
-            orgs,
-            result_types,
-            failures,
-            timeline: timeline(days),
-            policies: sorted_breakdown(policies),
-            receiving_mx: sorted_breakdown(receiving_mx),
-            receiving_ip: sorted_breakdown(receiving_ip),
-            sending_ip: sorted_breakdown(sending_ip),
-            reports,
-        }
+        acc.add_report(current, filter);
+        acc.finish()
     }
 }
 

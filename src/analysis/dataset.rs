@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::ingest::{self, Extracted, Format, Job, Limits, MailMeta, Payload};
-use crate::report::{parse_report, Report, Warning};
+use crate::report::{normalize_domain, parse_report, Report, Warning};
 
 /// How a file fared, as the file list shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +88,59 @@ impl FileOutcome {
         Some(if p.origin.is_empty() { p.message.clone() } else { format!("{}: {}", p.origin, p.message) })
     }
 
+    /// The facts line of its row: size, format, reports, duplicates, parts skipped.
+    pub fn facts(&self) -> String {
+        let count = |n: usize| crate::format::count(n as u64);
+        let mut facts = vec![crate::format::bytes(self.size as u64)];
+        if let Some(f) = self.format {
+            facts.push(f.name().to_owned());
+        }
+        facts.push(match self.reports {
+            1 => "1 report".to_owned(),
+            n => format!("{} reports", count(n)),
+        });
+        if self.duplicates > 0 {
+            facts.push(format!("{} already loaded (skipped)", count(self.duplicates)));
+        }
+        if !self.skipped.is_empty() {
+            facts.push(format!("{} parts without a report", count(self.skipped.len())));
+        }
+        facts.join(" · ")
+    }
+
+    /// The one-line summary of its problems: the reason for an error, counts
+    /// for warnings, nothing for a clean file.
+    pub fn summary_line(&self) -> Option<String> {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        match self.status() {
+            Status::Error => self.reason(),
+            Status::Warning => Some(match (self.error_count, self.warning_count) {
+                (0, w) => format!("{w} warning{}", s(w)),
+                (e, w) => format!("{e} part{} unreadable, {w} warning{}", s(e), s(w)),
+            }),
+            Status::Ok => None,
+        }
+    }
+
+    /// The e-mail headers of a single-message file, as one line.
+    pub fn mail_line(&self) -> Option<String> {
+        let m = self.mail.as_ref()?;
+        let bits: Vec<String> = [
+            m.subject.as_ref().map(|s| format!("Subject: {s}")),
+            m.report_domain.as_ref().map(|d| format!("TLS-Report-Domain: {d}")),
+            m.report_submitter.as_ref().map(|s| format!("TLS-Report-Submitter: {s}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!bits.is_empty()).then(|| bits.join(" · "))
+    }
+
+    /// Problems recorded beyond the kept list (shown as "… and N more").
+    pub fn hidden_problems(&self) -> usize {
+        (self.error_count + self.warning_count).saturating_sub(self.problems.len())
+    }
+
     fn push(&mut self, origin: String, is_error: bool, message: String) {
         if is_error {
             self.error_count += 1;
@@ -150,9 +203,52 @@ impl Dataset {
         &self.reports
     }
 
+    /// The unique reports' models, in the order they were first seen.
+    pub fn report_models(&self) -> impl Iterator<Item = &Report> + '_ {
+        self.reports.iter().map(|s| &s.report)
+    }
+
     /// Report deliveries that were skipped as duplicates.
     pub fn duplicate_count(&self) -> usize {
         self.duplicates
+    }
+
+    /// Files per status among finished files: `[ok, warning, error]`.
+    pub fn status_counts(&self) -> [usize; 3] {
+        let mut by = [0usize; 3];
+        for f in self.finished_files() {
+            by[f.status() as usize] += 1;
+        }
+        by
+    }
+
+    /// One sentence on what is loaded, for the status line that screen
+    /// readers announce: "47 files read: 36 reports, 28 with warnings, 1 error".
+    pub fn status_text(&self) -> String {
+        let files = self.finished_files().len();
+        if files == 0 {
+            return String::new();
+        }
+        let [_, warn, err] = self.status_counts();
+        let plural = |n: usize, one: &str, many: &str| {
+            format!("{} {}", crate::format::count(n as u64), if n == 1 { one } else { many })
+        };
+        let mut s = format!(
+            "{} read: {}",
+            plural(files, "file", "files"),
+            plural(self.reports.len(), "unique report", "unique reports")
+        );
+        if warn > 0 {
+            s.push_str(&format!(", {} with warnings", plural(warn, "file", "files")));
+        }
+        if err > 0 {
+            s.push_str(&format!(", {}", plural(err, "error", "errors")));
+            if let Some(last) = self.finished_files().iter().rev().find(|f| f.status() == Status::Error) {
+                s.push_str(&format!(" (last: {}: {})", last.name, last.reason().unwrap_or_default()));
+            }
+        }
+        s.push('.');
+        s
     }
 
     /// Records a file that could not be read at all (say, the browser failed to read it).
@@ -239,6 +335,19 @@ impl Dataset {
             self.add_payload(&mut outcome, payload);
         }
         self.files[id] = outcome;
+    }
+
+    /// Ends a file whose load was cancelled part-way: what was read stays,
+    /// and the row says the rest was not read.
+    pub fn cancel_file(&mut self, id: usize) {
+        if self.open == Some(id) {
+            self.files[id].push(
+                String::new(),
+                true,
+                "the load was cancelled; the rest of the file was not read".into(),
+            );
+            self.finish_file(id);
+        }
     }
 
     /// Closes a file: a file without any report is an error that says so.
@@ -337,11 +446,6 @@ fn cross_check(report: &Report, mail: &MailMeta) -> Vec<Warning> {
         }
     }
     out
-}
-
-/// Lower-cases a domain and drops a trailing dot, so `Example.COM.` and `example.com` agree.
-pub fn normalize_domain(d: &str) -> String {
-    d.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// The domain of a `contact-info` value: an address, a `mailto:` URI or an URL.

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::dataset::Dataset;
-use super::filter::{sts_mode, Filter};
+use super::filter::Filter;
 use crate::report::datetime::format_utc;
 
 /// Quotes a CSV field (RFC 4180). Text that a spreadsheet would run as a
@@ -41,6 +41,7 @@ pub fn policies_csv(data: &Dataset, filter: &Filter) -> String {
         "total-successful-session-count",
         "total-failure-session-count",
         "failure-detail-count",
+        "counted-in-totals",
     ]);
     for e in filter.entries(data) {
         let (r, p, domain) = (e.report, e.policy, &*e.domain);
@@ -52,12 +53,13 @@ pub fn policies_csv(data: &Dataset, filter: &Filter) -> String {
             r.contact_info.as_deref().unwrap_or(""),
             p.policy.policy_type.as_str(),
             domain,
-            &sts_mode(&p.policy.policy_string).unwrap_or_default(),
+            &p.policy.sts_mode().unwrap_or_default(),
             &p.policy.policy_string.join(" | "),
             &p.policy.mx_host.join(" "),
             &p.summary.successful.to_string(),
             &p.summary.failed.to_string(),
             &p.failure_details.len().to_string(),
+            if e.counted { "yes" } else { "no" },
         ]));
     }
     out

@@ -1,16 +1,18 @@
 //! Filters that narrow every view, and their form in the URL hash.
 //!
 //! A filter selects policy entries (one policy of one report). KPIs and tables
-//! sum the summaries of the entries that match. A result-type filter selects
-//! entries that have a failure of that type, and also narrows the
-//! failure-detail views to that type.
+//! sum the summaries of the entries that match. Filters on a failure detail's
+//! fields (result type, receiving MX, receiving IP, sending MTA IP) select the
+//! entries that have a matching detail, and narrow the failure-detail views
+//! to the matching details. They compare exactly: `10.0.0.1` never selects
+//! `10.0.0.10`.
 
 use std::borrow::Cow;
 
 use crate::report::datetime::{parse_timestamp, Day};
-use crate::report::{FailureDetail, PolicyResult, Report};
+use crate::report::{counted_entries, normalize_domain, FailureDetail, PolicyResult, Report};
 
-use super::dataset::{normalize_domain, Dataset, StoredReport};
+use super::dataset::{Dataset, StoredReport};
 
 /// The active filters; `Filter::default()` shows everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,10 +25,17 @@ pub struct Filter {
     pub domain: Option<String>,
     /// `organization-name`.
     pub org: Option<String>,
-    /// Policy type with an optional MTA-STS mode, as [`policy_label`] writes it.
+    /// Policy type with an optional MTA-STS mode, as [`PolicyResult::label`] writes it.
     pub policy: Option<String>,
     /// `result-type`.
     pub result_type: Option<String>,
+    /// `receiving-mx-hostname`, exactly (case-insensitive, trailing dot ignored);
+    /// `Some("")` selects details that do not name one.
+    pub receiving_mx: Option<String>,
+    /// `receiving-ip`, exactly; `Some("")` selects details without one.
+    pub receiving_ip: Option<String>,
+    /// `sending-mta-ip`, exactly; `Some("")` selects details without one.
+    pub sending_ip: Option<String>,
     /// Only entries with failed sessions.
     pub problems_only: bool,
     /// Case-insensitive text that must occur in the entry's fields.
@@ -58,53 +67,16 @@ pub enum FilterField {
     Policy,
     /// `result_type`.
     ResultType,
+    /// `receiving_mx`.
+    ReceivingMx,
+    /// `receiving_ip`.
+    ReceivingIp,
+    /// `sending_ip`.
+    SendingIp,
     /// `problems_only`.
     ProblemsOnly,
     /// `text`.
     Text,
-}
-
-/// The label of a policy for breakdowns and filters: `sts (enforce)`, `tlsa`, …
-/// Borrowed for the common cases: it is computed for every policy on every refresh.
-pub fn policy_label(p: &PolicyResult) -> Cow<'_, str> {
-    let t = p.policy.policy_type.as_str();
-    match policy_values(&p.policy.policy_string, "mode").next() {
-        None => Cow::Borrowed(t),
-        Some(m) if t == "sts" && m.eq_ignore_ascii_case("enforce") => Cow::Borrowed("sts (enforce)"),
-        Some(m) if t == "sts" && m.eq_ignore_ascii_case("testing") => Cow::Borrowed("sts (testing)"),
-        Some(m) if t == "sts" && m.eq_ignore_ascii_case("none") => Cow::Borrowed("sts (none)"),
-        Some(m) => Cow::Owned(format!("{t} ({})", m.to_ascii_lowercase())),
-    }
-}
-
-/// The aggregation key of a policy domain ([`normalize_domain`]), borrowed when
-/// the domain is already in normal form, as it nearly always is.
-pub fn domain_key(d: Option<&str>) -> Cow<'_, str> {
-    match d {
-        None => Cow::Borrowed(""),
-        Some(d) => {
-            let t = d.trim();
-            if t.ends_with('.') || t.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(normalize_domain(d))
-            } else {
-                Cow::Borrowed(t)
-            }
-        }
-    }
-}
-
-/// The values of `key: value` lines of an MTA-STS policy string (key
-/// case-insensitive, values trimmed), in order.
-pub fn policy_values<'a>(lines: &'a [String], key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-    lines.iter().filter_map(move |l| {
-        let (k, v) = l.split_once(':')?;
-        k.trim().eq_ignore_ascii_case(key).then(|| v.trim())
-    })
-}
-
-/// The `mode:` of an MTA-STS policy string, lower-cased.
-pub fn sts_mode(lines: &[String]) -> Option<String> {
-    policy_values(lines, "mode").next().map(str::to_ascii_lowercase)
 }
 
 /// A policy entry that a filter selects, and where it is in the data set.
@@ -119,28 +91,46 @@ pub struct Entry<'a> {
     pub policy_index: usize,
     /// The policy entry.
     pub policy: &'a PolicyResult,
-    /// The normalized policy domain ([`domain_key`]).
+    /// The normalized policy domain (empty when there is none).
     pub domain: Cow<'a, str>,
+    /// Whether this entry counts its report's sessions for this domain (the
+    /// session rule); false for a second evaluation of the same domain.
+    pub counted: bool,
 }
 
 impl Filter {
     /// Every policy entry of `data` this filter selects, in data order. The
-    /// one selection loop that aggregation and the exports share.
+    /// one selection loop that aggregation and the exports share. Each entry
+    /// says whether it counts its report's sessions: the session rule
+    /// ([`counted_entries`]) applied among the entries of a report the filter keeps.
     pub fn entries<'a>(&'a self, data: &'a Dataset) -> impl Iterator<Item = Entry<'a>> + 'a {
         data.reports().iter().enumerate().filter(|(_, s)| self.report_matches(&s.report)).flat_map(
             move |(report_index, stored)| {
                 let report = &stored.report;
-                report.policies.iter().enumerate().filter_map(move |(policy_index, policy)| {
-                    let domain = domain_key(policy.policy.policy_domain.as_deref());
-                    self.entry_matches(report, policy, &domain).then_some(Entry {
-                        report_index,
-                        report,
-                        stored,
-                        policy_index,
-                        policy,
-                        domain,
+                let mut kept: Vec<Entry<'a>> = report
+                    .policies
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(policy_index, policy)| {
+                        let domain = policy.policy.domain_key();
+                        self.entry_matches(report, policy, &domain).then_some(Entry {
+                            report_index,
+                            report,
+                            stored,
+                            policy_index,
+                            policy,
+                            domain,
+                            counted: true,
+                        })
                     })
-                })
+                    .collect();
+                if kept.len() > 1 {
+                    let counted = counted_entries(kept.iter().map(|e| (e.domain.as_ref(), e.policy.summary)));
+                    for (e, c) in kept.iter_mut().zip(counted) {
+                        e.counted = c;
+                    }
+                }
+                kept
             },
         )
     }
@@ -166,6 +156,16 @@ impl Filter {
         if let Some(v) = &self.result_type {
             out.push((FilterField::ResultType, format!("result: {v}")));
         }
+        let shown = |v: &str| if v.is_empty() { "(not reported)".to_owned() } else { v.to_owned() };
+        if let Some(v) = &self.receiving_mx {
+            out.push((FilterField::ReceivingMx, format!("receiving MX: {}", shown(v))));
+        }
+        if let Some(v) = &self.receiving_ip {
+            out.push((FilterField::ReceivingIp, format!("receiving IP: {}", shown(v))));
+        }
+        if let Some(v) = &self.sending_ip {
+            out.push((FilterField::SendingIp, format!("sending IP: {}", shown(v))));
+        }
         if self.problems_only {
             out.push((FilterField::ProblemsOnly, "problems only".to_owned()));
         }
@@ -173,6 +173,43 @@ impl Filter {
             out.push((FilterField::Text, format!("“{}”", self.text)));
         }
         out
+    }
+
+    /// The value slot of a field that holds one (`None` for dates and flags).
+    pub fn slot_mut(&mut self, field: FilterField) -> Option<&mut Option<String>> {
+        Some(match field {
+            FilterField::Domain => &mut self.domain,
+            FilterField::Org => &mut self.org,
+            FilterField::Policy => &mut self.policy,
+            FilterField::ResultType => &mut self.result_type,
+            FilterField::ReceivingMx => &mut self.receiving_mx,
+            FilterField::ReceivingIp => &mut self.receiving_ip,
+            FilterField::SendingIp => &mut self.sending_ip,
+            FilterField::From | FilterField::To | FilterField::ProblemsOnly | FilterField::Text => return None,
+        })
+    }
+
+    /// Whether `field` selects exactly `value`.
+    pub fn selects(&self, field: FilterField, value: &str) -> bool {
+        let v = match field {
+            FilterField::Domain => &self.domain,
+            FilterField::Org => &self.org,
+            FilterField::Policy => &self.policy,
+            FilterField::ResultType => &self.result_type,
+            FilterField::ReceivingMx => &self.receiving_mx,
+            FilterField::ReceivingIp => &self.receiving_ip,
+            FilterField::SendingIp => &self.sending_ip,
+            FilterField::From | FilterField::To | FilterField::ProblemsOnly | FilterField::Text => return false,
+        };
+        v.as_deref() == Some(value)
+    }
+
+    /// Selects `value` in `field`, or clears it when it is already selected
+    /// (clicking a selected row again undoes it).
+    pub fn toggle(&mut self, field: FilterField, value: &str) {
+        if let Some(slot) = self.slot_mut(field) {
+            toggle(slot, value);
+        }
     }
 
     /// Clears one field.
@@ -184,6 +221,9 @@ impl Filter {
             FilterField::Org => self.org = None,
             FilterField::Policy => self.policy = None,
             FilterField::ResultType => self.result_type = None,
+            FilterField::ReceivingMx => self.receiving_mx = None,
+            FilterField::ReceivingIp => self.receiving_ip = None,
+            FilterField::SendingIp => self.sending_ip = None,
             FilterField::ProblemsOnly => self.problems_only = false,
             FilterField::Text => self.text.clear(),
         }
@@ -207,21 +247,42 @@ impl Filter {
         if self.domain.as_deref().is_some_and(|d| d != domain) {
             return false;
         }
-        if self.policy.as_deref().is_some_and(|want| want != policy_label(p).as_ref()) {
+        if self.policy.as_deref().is_some_and(|want| want != p.label().as_ref()) {
             return false;
         }
         if self.problems_only && p.summary.failed == 0 && p.failure_details.is_empty() {
             return false;
         }
-        if self.result_type.is_some() && !p.failure_details.iter().any(|d| self.detail_matches(d)) {
+        if self.filters_details() && !p.failure_details.iter().any(|d| self.detail_matches(d)) {
             return false;
         }
         self.text.trim().is_empty() || self.text_matches(r, p, domain)
     }
 
-    /// Whether a failure detail of a matching entry is shown.
+    /// Whether any filter looks at failure details.
+    pub fn filters_details(&self) -> bool {
+        self.result_type.is_some()
+            || self.receiving_mx.is_some()
+            || self.receiving_ip.is_some()
+            || self.sending_ip.is_some()
+    }
+
+    /// Whether a failure detail of a matching entry is shown: every detail
+    /// filter must match the detail's field exactly.
     pub fn detail_matches(&self, d: &FailureDetail) -> bool {
+        fn exact(want: &Option<String>, got: &Option<String>) -> bool {
+            want.as_deref().is_none_or(|w| w == got.as_deref().map(str::trim).unwrap_or(""))
+        }
+        fn host(want: &Option<String>, got: &Option<String>) -> bool {
+            want.as_deref().is_none_or(|w| {
+                let g = got.as_deref().map(|g| g.trim().trim_end_matches('.')).unwrap_or("");
+                w.trim_end_matches('.').eq_ignore_ascii_case(g)
+            })
+        }
         self.result_type.as_deref().is_none_or(|t| t == d.result_type.as_str())
+            && host(&self.receiving_mx, &d.receiving_mx_hostname)
+            && exact(&self.receiving_ip, &d.receiving_ip)
+            && exact(&self.sending_ip, &d.sending_mta_ip)
     }
 
     fn text_matches(&self, r: &Report, p: &PolicyResult, domain: &str) -> bool {
@@ -262,6 +323,15 @@ impl Filter {
         if let Some(v) = &self.result_type {
             put("result", v);
         }
+        if let Some(v) = &self.receiving_mx {
+            put("mx", v);
+        }
+        if let Some(v) = &self.receiving_ip {
+            put("rip", v);
+        }
+        if let Some(v) = &self.sending_ip {
+            put("sip", v);
+        }
         if self.problems_only {
             put("problems", "1");
         }
@@ -285,6 +355,9 @@ impl Filter {
                 "org" => f.org = Some(v),
                 "policy" => f.policy = Some(v),
                 "result" => f.result_type = Some(v),
+                "mx" => f.receiving_mx = Some(v),
+                "rip" => f.receiving_ip = Some(v),
+                "sip" => f.sending_ip = Some(v),
                 "problems" => f.problems_only = v == "1",
                 "q" => f.text = v,
                 _ => {}
@@ -342,6 +415,9 @@ mod tests {
             org: Some("Google Inc. & co/=?".into()),
             policy: Some("sts (testing)".into()),
             result_type: Some("certificate-expired".into()),
+            receiving_mx: Some("mx1.example.com".into()),
+            receiving_ip: Some("10.0.0.1".into()),
+            sending_ip: Some("2001:db8::1".into()),
             problems_only: true,
             text: "mx1 é".into(),
         };
@@ -368,9 +444,26 @@ mod tests {
     }
 
     #[test]
-    fn sts_mode_is_read_from_the_policy_string() {
-        let lines: Vec<String> = ["version: STSv1", "Mode: Testing", "mx: a"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(sts_mode(&lines).as_deref(), Some("testing"));
-        assert_eq!(sts_mode(&[]), None);
+    fn detail_filters_match_exactly() {
+        let detail = |mx: Option<&str>, ip: Option<&str>| FailureDetail {
+            result_type: crate::report::ResultType("certificate-expired".into()),
+            sending_mta_ip: None,
+            receiving_mx_hostname: mx.map(Into::into),
+            receiving_mx_helo: None,
+            receiving_ip: ip.map(Into::into),
+            failed_session_count: 1,
+            additional_information: None,
+            failure_reason_code: None,
+        };
+        let f = Filter { receiving_ip: Some("10.0.0.1".into()), ..Filter::default() };
+        assert!(f.detail_matches(&detail(None, Some("10.0.0.1"))));
+        assert!(!f.detail_matches(&detail(None, Some("10.0.0.10"))));
+        assert!(!f.detail_matches(&detail(None, None)));
+        let f = Filter { receiving_mx: Some("mx.example.com".into()), ..Filter::default() };
+        assert!(f.detail_matches(&detail(Some("MX.example.com."), None)));
+        assert!(!f.detail_matches(&detail(Some("mx.example.com.evil"), None)));
+        let f = Filter { receiving_mx: Some(String::new()), ..Filter::default() };
+        assert!(f.detail_matches(&detail(None, None)));
+        assert!(!f.detail_matches(&detail(Some("mx.example.com"), None)));
     }
 }

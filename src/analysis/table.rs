@@ -151,7 +151,7 @@ mod tests {
     use super::*;
     use crate::analysis::Totals;
 
-    fn org(name: &str, reports: usize, ok: u64) -> OrgRow {
+    fn org(name: &str, reports: usize, ok: u128) -> OrgRow {
         OrgRow { org: name.into(), reports, totals: Totals { successful: ok, failed: 0 } }
     }
 

@@ -83,12 +83,12 @@ pub struct Verdict {
 
 /// Collects findings and facts while a validator runs.
 #[derive(Default)]
-pub(crate) struct Report {
+pub(crate) struct Findings {
     pub findings: Vec<Finding>,
     pub facts: Vec<(String, String)>,
 }
 
-impl Report {
+impl Findings {
     pub fn error(&mut self, line: Option<usize>, message: impl Into<String>) {
         self.findings.push(Finding { severity: Severity::Error, line, message: message.into() });
     }
@@ -154,7 +154,7 @@ pub fn check(text: &str) -> Verdict {
     let t = text.trim();
     let lower = t.to_ascii_lowercase();
     if t.is_empty() {
-        let mut r = Report::default();
+        let mut r = Findings::default();
         r.error(None, "nothing pasted");
         return r.finish(Kind::Unknown);
     }
@@ -167,7 +167,7 @@ pub fn check(text: &str) -> Verdict {
     if lower.contains("tlsrpt") || lower.contains("tslrpt") || lower.contains("rua=") || lower.contains("_smtp._tls") {
         return check_tlsrpt_record(t);
     }
-    let mut r = Report::default();
+    let mut r = Findings::default();
     r.error(
         None,
         "not recognized: paste a _smtp._tls TXT record, an _mta-sts TXT record, or an mta-sts.txt policy file",

@@ -5,9 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::sts::mx_matches;
 use super::Severity;
-use crate::analysis::{normalize_domain, policy_values, sts_mode, Dataset};
 use crate::report::datetime::Day;
-use crate::report::PolicyType;
+use crate::report::{normalize_domain, PolicyResult, PolicyType, Report};
 
 /// One version of a policy as reporters saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,140 +52,149 @@ pub struct DomainPolicies {
 /// Days of failure-free reports before a testing policy is called ready to enforce.
 pub const READY_DAYS: i64 = 30;
 
+/// (mode, mx patterns) → organizations that reported them.
+type Variants = BTreeMap<(Option<String>, Vec<String>), BTreeSet<String>>;
+
+/// What the reports said about one domain's policies, gathered before judging.
+#[derive(Default)]
+struct DomainAcc {
+    /// Policy versions by (type, policy lines).
+    seen: BTreeMap<(String, String), SeenPolicy>,
+    /// Per day: the distinct (mode, mx) combinations and who reported them.
+    by_day: BTreeMap<Day, Variants>,
+    /// Failed sessions per MX host that no `mx` pattern covers.
+    failing_mx: BTreeMap<String, u64>,
+    testing_days: BTreeSet<Day>,
+    failure_days: BTreeSet<Day>,
+    last_day: Option<Day>,
+}
+
 /// Builds the per-domain policy history and its cross-checks.
-pub fn policy_insights(data: &Dataset) -> Vec<DomainPolicies> {
-    type Key = (String, String); // (type, policy lines joined)
-                                 // (mode, mx patterns) -> organizations that reported them
-    type Variants = BTreeMap<(Option<String>, Vec<String>), BTreeSet<String>>;
-    struct Acc {
-        seen: BTreeMap<Key, SeenPolicy>,
-        // Per day: the distinct (mode, mx) combinations and who reported them.
-        by_day: BTreeMap<Day, Variants>,
-        failing_mx: BTreeMap<String, u64>,
-        testing_days: BTreeSet<Day>,
-        failure_days: BTreeSet<Day>,
-        last_day: Option<Day>,
-    }
-    let mut domains: BTreeMap<String, Acc> = BTreeMap::new();
-    for stored in data.reports() {
-        let r = &stored.report;
+pub fn policy_insights<'a>(reports: impl IntoIterator<Item = &'a Report>) -> Vec<DomainPolicies> {
+    let mut domains: BTreeMap<String, DomainAcc> = BTreeMap::new();
+    for r in reports {
         let day = Day::of(r.date_range.start);
         for p in &r.policies {
             let Some(domain) = p.policy.policy_domain.as_deref().map(normalize_domain) else { continue };
-            let acc = domains.entry(domain).or_insert_with(|| Acc {
-                seen: BTreeMap::new(),
-                by_day: BTreeMap::new(),
-                failing_mx: BTreeMap::new(),
-                testing_days: BTreeSet::new(),
-                failure_days: BTreeSet::new(),
-                last_day: None,
-            });
-            acc.last_day = acc.last_day.max(Some(day));
-            if p.summary.failed > 0 {
-                acc.failure_days.insert(day);
-            }
-            let is_sts = p.policy.policy_type == PolicyType::Sts;
-            if !(is_sts || p.policy.policy_type == PolicyType::Tlsa) || p.policy.policy_string.is_empty() {
-                continue;
-            }
-            let mode = if is_sts { sts_mode(&p.policy.policy_string) } else { None };
-            let mut mx: Vec<String> =
-                policy_values(&p.policy.policy_string, "mx").map(str::to_ascii_lowercase).collect();
-            if mx.is_empty() {
-                mx = p.policy.mx_host.iter().map(|m| m.to_ascii_lowercase()).collect();
-            }
-            mx.sort();
-            if mode.as_deref() == Some("testing") {
-                acc.testing_days.insert(day);
-            }
-            if is_sts {
-                acc.by_day
-                    .entry(day)
-                    .or_default()
-                    .entry((mode.clone(), mx.clone()))
-                    .or_default()
-                    .insert(r.organization_name.clone());
-                for d in &p.failure_details {
-                    if let Some(host) = &d.receiving_mx_hostname {
-                        if !mx.is_empty() && !mx.iter().any(|pat| mx_matches(pat, host)) {
-                            *acc.failing_mx.entry(host.to_ascii_lowercase()).or_default() += d.failed_session_count;
-                        }
-                    }
-                }
-            }
-            let mut lines: Vec<String> = p.policy.policy_string.iter().map(|l| l.trim().to_owned()).collect();
-            if is_sts {
-                // Line order differs between reporters (Google keeps the file's order); compare as a set.
-                lines.sort();
-            }
-            let key = (p.policy.policy_type.as_str().to_owned(), lines.join("\n"));
-            let e = acc.seen.entry(key).or_insert_with(|| SeenPolicy {
-                policy_type: p.policy.policy_type.as_str().to_owned(),
-                mode: mode.clone(),
-                mx: mx.clone(),
-                lines: p.policy.policy_string.clone(),
-                first: day,
-                last: day,
-                reporters: BTreeSet::new(),
-                reports: 0,
-            });
-            e.first = e.first.min(day);
-            e.last = e.last.max(day);
-            e.reporters.insert(r.organization_name.clone());
-            e.reports += 1;
+            domains.entry(domain).or_default().add(r, p, day);
         }
     }
     domains
         .into_iter()
-        .map(|(domain, acc)| {
-            let mut insights = Vec::new();
-            for (day, variants) in &acc.by_day {
-                if variants.len() > 1 {
-                    let desc = variants
-                        .iter()
-                        .map(|((mode, mx), orgs)| {
-                            format!(
-                                "{} saw mode {} with mx {}",
-                                orgs.iter().cloned().collect::<Vec<_>>().join(", "),
-                                mode.as_deref().unwrap_or("?"),
-                                if mx.is_empty() { "(none)".to_owned() } else { mx.join(" ") }
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    insights.push(Insight {
-                        severity: Severity::Warning,
-                        message: format!("On {day} reporters saw different MTA-STS policies: {desc}. Senders may cache an old policy for up to max_age; change the _mta-sts id whenever the policy changes."),
-                    });
-                }
-            }
-            for (host, n) in &acc.failing_mx {
-                insights.push(Insight {
-                    severity: Severity::Warning,
-                    message: format!("{n} failed sessions went to {host}, which no mx pattern of the policy covers: senders enforcing the policy will refuse to deliver there. Add it to the policy or remove it from the MX records."),
-                });
-            }
-            if let (Some(last), Some(first_testing)) = (acc.last_day, acc.testing_days.iter().next()) {
-                let since = Day(last.0 - READY_DAYS + 1);
-                let clean = !acc.failure_days.iter().any(|d| *d >= since);
-                let still_testing = acc.testing_days.contains(&last) || acc.testing_days.iter().next_back().is_some_and(|d| d.0 >= since.0);
-                if clean && still_testing && last.0 - first_testing.0 + 1 >= READY_DAYS {
-                    insights.push(Insight {
-                        severity: Severity::Info,
-                        message: format!("The policy is in testing mode and reports show no failed sessions for the last {READY_DAYS} days (up to {last}): it looks ready for mode: enforce."),
-                    });
-                }
-            }
-            let mut policies: Vec<SeenPolicy> = acc.seen.into_values().collect();
-            policies.sort_by_key(|p| (p.first, p.last));
-            if policies.iter().filter(|p| p.policy_type == "sts").count() > 1 {
-                insights.push(Insight {
-                    severity: Severity::Info,
-                    message: format!("Reporters saw {} versions of the MTA-STS policy over time (listed below).", policies.iter().filter(|p| p.policy_type == "sts").count()),
-                });
-            }
-            DomainPolicies { domain, policies, insights }
-        })
+        .map(|(domain, acc)| acc.judge(domain))
         .filter(|d| !d.policies.is_empty() || !d.insights.is_empty())
         .collect()
+}
+
+impl DomainAcc {
+    /// Gathers one policy entry of a report.
+    fn add(&mut self, r: &Report, p: &PolicyResult, day: Day) {
+        self.last_day = self.last_day.max(Some(day));
+        if p.summary.failed > 0 {
+            self.failure_days.insert(day);
+        }
+        let is_sts = p.policy.policy_type == PolicyType::Sts;
+        if !(is_sts || p.policy.policy_type == PolicyType::Tlsa) || p.policy.policy_string.is_empty() {
+            return;
+        }
+        let mode = if is_sts { p.policy.sts_mode() } else { None };
+        let mx = p.policy.mx_patterns();
+        if mode.as_deref() == Some("testing") {
+            self.testing_days.insert(day);
+        }
+        if is_sts {
+            self.by_day
+                .entry(day)
+                .or_default()
+                .entry((mode.clone(), mx.clone()))
+                .or_default()
+                .insert(r.organization_name.clone());
+            for d in &p.failure_details {
+                if let Some(host) = &d.receiving_mx_hostname {
+                    if !mx.is_empty() && !mx.iter().any(|pat| mx_matches(pat, host)) {
+                        *self.failing_mx.entry(host.to_ascii_lowercase()).or_default() += d.failed_session_count;
+                    }
+                }
+            }
+        }
+        let mut lines: Vec<String> = p.policy.policy_string.iter().map(|l| l.trim().to_owned()).collect();
+        if is_sts {
+            // Line order differs between reporters (Google keeps the file's order); compare as a set.
+            lines.sort();
+        }
+        let key = (p.policy.policy_type.as_str().to_owned(), lines.join("\n"));
+        let e = self.seen.entry(key).or_insert_with(|| SeenPolicy {
+            policy_type: p.policy.policy_type.as_str().to_owned(),
+            mode,
+            mx,
+            lines: p.policy.policy_string.clone(),
+            first: day,
+            last: day,
+            reporters: BTreeSet::new(),
+            reports: 0,
+        });
+        e.first = e.first.min(day);
+        e.last = e.last.max(day);
+        e.reporters.insert(r.organization_name.clone());
+        e.reports += 1;
+    }
+
+    /// Judges what was gathered for `domain`.
+    fn judge(self, domain: String) -> DomainPolicies {
+        let mut insights = Vec::new();
+        insights.extend(self.by_day.iter().filter(|(_, v)| v.len() > 1).map(|(day, v)| disagreement(*day, v)));
+        insights.extend(self.failing_mx.iter().map(|(host, n)| Insight {
+            severity: Severity::Warning,
+            message: format!("{n} failed sessions went to {host}, which no mx pattern of the policy covers: senders enforcing the policy will refuse to deliver there. Add it to the policy or remove it from the MX records."),
+        }));
+        if let Some(last) = self.ready_to_enforce() {
+            insights.push(Insight {
+                severity: Severity::Info,
+                message: format!("The policy is in testing mode and reports show no failed sessions for the last {READY_DAYS} days (up to {last}): it looks ready for mode: enforce."),
+            });
+        }
+        let mut policies: Vec<SeenPolicy> = self.seen.into_values().collect();
+        policies.sort_by_key(|p| (p.first, p.last));
+        let sts_versions = policies.iter().filter(|p| p.policy_type == "sts").count();
+        if sts_versions > 1 {
+            insights.push(Insight {
+                severity: Severity::Info,
+                message: format!(
+                    "Reporters saw {sts_versions} versions of the MTA-STS policy over time (listed below)."
+                ),
+            });
+        }
+        DomainPolicies { domain, policies, insights }
+    }
+
+    /// The last day of data, when a testing policy has been failure-free for
+    /// [`READY_DAYS`] up to it.
+    fn ready_to_enforce(&self) -> Option<Day> {
+        let last = self.last_day?;
+        let first_testing = self.testing_days.iter().next()?;
+        let since = Day(last.0 - READY_DAYS + 1);
+        let clean = !self.failure_days.iter().any(|d| *d >= since);
+        let still_testing = self.testing_days.iter().next_back().is_some_and(|d| d.0 >= since.0);
+        (clean && still_testing && last.0 - first_testing.0 + 1 >= READY_DAYS).then_some(last)
+    }
+}
+
+/// Reporters saw different MTA-STS policies on one day.
+fn disagreement(day: Day, variants: &Variants) -> Insight {
+    let desc = variants
+        .iter()
+        .map(|((mode, mx), orgs)| {
+            format!(
+                "{} saw mode {} with mx {}",
+                orgs.iter().cloned().collect::<Vec<_>>().join(", "),
+                mode.as_deref().unwrap_or("?"),
+                if mx.is_empty() { "(none)".to_owned() } else { mx.join(" ") }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    Insight {
+        severity: Severity::Warning,
+        message: format!("On {day} reporters saw different MTA-STS policies: {desc}. Senders may cache an old policy for up to max_age; change the _mta-sts id whenever the policy changes."),
+    }
 }

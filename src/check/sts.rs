@@ -1,7 +1,7 @@
 //! MTA-STS (RFC 8461): the `_mta-sts` TXT record (section 3.1) and the
 //! policy file at `https://mta-sts.<domain>/.well-known/mta-sts.txt` (3.2).
 
-use super::{unquote_txt, Kind, Report, Verdict};
+use super::{unquote_txt, Findings, Kind, Verdict};
 
 /// Longest `max_age` allowed: one year (RFC 8461 section 3.2).
 pub const MAX_AGE_LIMIT: u64 = 31_557_600;
@@ -9,11 +9,14 @@ pub const MAX_AGE_LIMIT: u64 = 31_557_600;
 /// Whether `host` matches an `mx` pattern: exact, or `*.` covering exactly one
 /// leftmost label (RFC 8461 section 4.1). Case and a trailing dot are ignored.
 pub fn mx_matches(pattern: &str, host: &str) -> bool {
-    let p = pattern.trim().trim_end_matches('.').to_ascii_lowercase();
-    let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    // Compared in place: this runs for every failure detail against every pattern.
+    let p = pattern.trim().trim_end_matches('.');
+    let h = host.trim().trim_end_matches('.');
     match p.strip_prefix("*.") {
-        Some(suffix) => h.split_once('.').is_some_and(|(label, rest)| !label.is_empty() && rest == suffix),
-        None => p == h,
+        Some(suffix) => {
+            h.split_once('.').is_some_and(|(label, rest)| !label.is_empty() && rest.eq_ignore_ascii_case(suffix))
+        }
+        None => p.eq_ignore_ascii_case(h),
     }
 }
 
@@ -31,7 +34,7 @@ fn is_domain(s: &str) -> bool {
 
 /// Validates an `_mta-sts` TXT record (`v=STSv1; id=…;`).
 pub fn check_sts_record(text: &str) -> Verdict {
-    let mut r = Report::default();
+    let mut r = Findings::default();
     let records: Vec<String> = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(unquote_txt).collect();
     if records.iter().filter(|x| x.to_ascii_lowercase().starts_with("v=sts")).count() > 1 {
         r.error(
@@ -86,25 +89,40 @@ pub fn check_sts_record(text: &str) -> Verdict {
     r.finish(Kind::StsRecord)
 }
 
+/// The fields of a policy file as read line by line, before judging the whole.
+#[derive(Default)]
+struct PolicyFields {
+    version: Option<String>,
+    mode: Option<String>,
+    max_age: Option<u64>,
+    mx: Vec<String>,
+    /// No field has been read yet (version should come first).
+    seen_field: bool,
+}
+
 /// Validates an MTA-STS policy file, line by line.
 pub fn check_sts_policy(text: &str) -> Verdict {
-    let mut r = Report::default();
+    let mut r = Findings::default();
     if text.len() > 64 * 1024 {
         r.error(None, "the policy is larger than 64 KB, the most senders read");
     }
-    let (mut version, mut mode, mut max_age) = (None, None, None);
-    let mut mx: Vec<String> = Vec::new();
-    let mut first_field = true;
-    let has_crlf = text.contains("\r\n");
+    let mut fields = PolicyFields::default();
     for (i, raw) in text.split('\n').enumerate() {
-        let n = Some(i + 1);
         let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if line.trim().is_empty() {
-            continue;
+        if !line.trim().is_empty() {
+            fields.read_line(line, Some(i + 1), &mut r);
         }
+    }
+    fields.judge(text, &mut r);
+    r.finish(Kind::StsPolicy)
+}
+
+impl PolicyFields {
+    /// Reads one non-blank line `n`, recording what is wrong with it.
+    fn read_line(&mut self, line: &str, n: Option<usize>, r: &mut Findings) {
         let Some((key, value)) = line.split_once(':') else {
             r.error(n, format!("\"{line}\" is not a \"key: value\" line"));
-            continue;
+            return;
         };
         if key != key.trim() {
             r.error(n, format!("\"{key}\": no whitespace is allowed before the colon or at the start of the line"));
@@ -112,111 +130,112 @@ pub fn check_sts_policy(text: &str) -> Verdict {
         let key = key.trim();
         let value = value.trim();
         match key {
-            "version" => {
-                if version.is_some() {
-                    r.error(n, "version appears twice");
-                }
-                if value != "STSv1" {
-                    r.error(n, format!("version is \"{value}\"; it must be \"STSv1\""));
-                }
-                if !first_field {
-                    r.warn(n, "version should be the first line of the policy");
-                }
-                version = Some(value.to_owned());
-            }
-            "mode" => {
-                if mode.is_some() {
-                    r.error(n, "mode appears twice");
-                }
-                match value {
-                    "enforce" | "testing" | "none" => mode = Some(value.to_owned()),
-                    v if ["enforce", "testing", "none"].contains(&v.to_ascii_lowercase().as_str()) => {
-                        r.error(n, format!("mode \"{v}\" must be lower-case"));
-                        mode = Some(v.to_ascii_lowercase());
-                    }
-                    v => {
-                        r.error(n, format!("mode \"{v}\" is not enforce, testing or none"));
-                        mode = Some(String::new());
-                    }
-                }
-            }
-            "max_age" => {
-                if max_age.is_some() {
-                    r.error(n, "max_age appears twice");
-                }
-                match value.parse::<u64>() {
-                    Ok(v) if value.len() <= 10 && v <= MAX_AGE_LIMIT => {
-                        if v < 86_400 {
-                            r.warn(n, format!("max_age {v} is under a day; RFC 8461 suggests weeks (e.g. 604800 or more) once the policy is stable"));
-                        }
-                        max_age = Some(v);
-                    }
-                    Ok(v) => {
-                        r.error(n, format!("max_age {v} is more than {MAX_AGE_LIMIT} seconds (one year)"));
-                        max_age = Some(v);
-                    }
-                    Err(_) => r.error(n, format!("max_age \"{value}\" is not a number of seconds")),
-                }
-            }
-            "mx" => {
-                let host = value.strip_prefix("*.").unwrap_or(value);
-                if !is_domain(host) {
-                    r.error(n, format!("mx \"{value}\" is not a host name or a \"*.\" wildcard pattern"));
-                } else if value.contains('*') && !value.starts_with("*.") {
-                    r.error(
-                        n,
-                        format!("mx \"{value}\": a wildcard may only be the whole leftmost label (\"*.example.com\")"),
-                    );
-                }
-                mx.push(value.to_owned());
-            }
-            k if k.eq_ignore_ascii_case("version")
-                || k.eq_ignore_ascii_case("mode")
-                || k.eq_ignore_ascii_case("mx")
-                || k.eq_ignore_ascii_case("max_age")
+            "version" => self.read_version(value, n, r),
+            "mode" => self.read_mode(value, n, r),
+            "max_age" => self.read_max_age(value, n, r),
+            "mx" => self.read_mx(value, n, r),
+            k if ["version", "mode", "mx", "max_age"].iter().any(|f| k.eq_ignore_ascii_case(f))
                 || k == "max-age"
                 || k == "maxage" =>
             {
-                r.error(
-                    n,
-                    format!(
-                        "\"{k}\" must be written \"{}\"",
-                        if k.to_ascii_lowercase().starts_with("max") { "max_age" } else { "lower-case" }
-                    ),
-                );
+                let want = if k.to_ascii_lowercase().starts_with("max") { "max_age" } else { "lower-case" };
+                r.error(n, format!("\"{k}\" must be written \"{want}\""));
             }
             k => r.info(n, format!("extension field \"{k}\" (ignored by senders that do not know it)")),
         }
-        first_field = false;
+        self.seen_field = true;
     }
-    if version.is_none() {
-        r.error(None, "no \"version: STSv1\" line");
+
+    fn read_version(&mut self, value: &str, n: Option<usize>, r: &mut Findings) {
+        if self.version.is_some() {
+            r.error(n, "version appears twice");
+        }
+        if value != "STSv1" {
+            r.error(n, format!("version is \"{value}\"; it must be \"STSv1\""));
+        }
+        if self.seen_field {
+            r.warn(n, "version should be the first line of the policy");
+        }
+        self.version = Some(value.to_owned());
     }
-    match mode.as_deref() {
-        None => r.error(None, "no \"mode:\" line (enforce, testing or none)"),
-        Some("testing") => r.info(None, "mode is testing: failures are reported but mail is still delivered; switch to enforce once reports show no failures"),
-        Some("none") => r.info(None, "mode is none: the policy is being withdrawn"),
-        _ => {}
+
+    fn read_mode(&mut self, value: &str, n: Option<usize>, r: &mut Findings) {
+        if self.mode.is_some() {
+            r.error(n, "mode appears twice");
+        }
+        let lower = value.to_ascii_lowercase();
+        self.mode = Some(match value {
+            "enforce" | "testing" | "none" => value.to_owned(),
+            v if ["enforce", "testing", "none"].contains(&lower.as_str()) => {
+                r.error(n, format!("mode \"{v}\" must be lower-case"));
+                lower
+            }
+            v => {
+                r.error(n, format!("mode \"{v}\" is not enforce, testing or none"));
+                String::new()
+            }
+        });
     }
-    if max_age.is_none() {
-        r.error(None, "no \"max_age:\" line");
+
+    fn read_max_age(&mut self, value: &str, n: Option<usize>, r: &mut Findings) {
+        if self.max_age.is_some() {
+            r.error(n, "max_age appears twice");
+        }
+        match value.parse::<u64>() {
+            Ok(v) if value.len() <= 10 && v <= MAX_AGE_LIMIT => {
+                if v < 86_400 {
+                    r.warn(n, format!("max_age {v} is under a day; RFC 8461 suggests weeks (e.g. 604800 or more) once the policy is stable"));
+                }
+                self.max_age = Some(v);
+            }
+            Ok(v) => {
+                r.error(n, format!("max_age {v} is more than {MAX_AGE_LIMIT} seconds (one year)"));
+                self.max_age = Some(v);
+            }
+            Err(_) => r.error(n, format!("max_age \"{value}\" is not a number of seconds")),
+        }
     }
-    if mx.is_empty() && mode.as_deref() != Some("none") {
-        r.error(None, "no \"mx:\" line: list every MX host (or a \"*.\" pattern covering them)");
+
+    fn read_mx(&mut self, value: &str, n: Option<usize>, r: &mut Findings) {
+        let host = value.strip_prefix("*.").unwrap_or(value);
+        if !is_domain(host) {
+            r.error(n, format!("mx \"{value}\" is not a host name or a \"*.\" wildcard pattern"));
+        } else if value.contains('*') && !value.starts_with("*.") {
+            r.error(n, format!("mx \"{value}\": a wildcard may only be the whole leftmost label (\"*.example.com\")"));
+        }
+        self.mx.push(value.to_owned());
     }
-    if !has_crlf && text.contains('\n') {
-        r.info(None, "lines end in LF only; RFC 8461 allows both, and a few senders prefer CRLF");
+
+    /// Judges the policy as a whole: required fields, mode advice, facts.
+    fn judge(self, text: &str, r: &mut Findings) {
+        if self.version.is_none() {
+            r.error(None, "no \"version: STSv1\" line");
+        }
+        match self.mode.as_deref() {
+            None => r.error(None, "no \"mode:\" line (enforce, testing or none)"),
+            Some("testing") => r.info(None, "mode is testing: failures are reported but mail is still delivered; switch to enforce once reports show no failures"),
+            Some("none") => r.info(None, "mode is none: the policy is being withdrawn"),
+            _ => {}
+        }
+        if self.max_age.is_none() {
+            r.error(None, "no \"max_age:\" line");
+        }
+        if self.mx.is_empty() && self.mode.as_deref() != Some("none") {
+            r.error(None, "no \"mx:\" line: list every MX host (or a \"*.\" pattern covering them)");
+        }
+        if !text.contains("\r\n") && text.contains('\n') {
+            r.info(None, "lines end in LF only; RFC 8461 allows both, and a few senders prefer CRLF");
+        }
+        if let Some(m) = self.mode {
+            r.fact("mode", m);
+        }
+        if let Some(a) = self.max_age {
+            r.fact("max_age", format!("{a} seconds ({:.1} days)", a as f64 / 86_400.0));
+        }
+        for p in self.mx {
+            r.fact("mx", p);
+        }
     }
-    if let Some(m) = mode {
-        r.fact("mode", m);
-    }
-    if let Some(a) = max_age {
-        r.fact("max_age", format!("{a} seconds ({:.1} days)", a as f64 / 86_400.0));
-    }
-    for p in mx {
-        r.fact("mx", p);
-    }
-    r.finish(Kind::StsPolicy)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! tlsrpt-extension = ext-name "=" ext-value
 //! ```
 
-use super::{unquote_txt, Kind, Report, Verdict};
+use super::{unquote_txt, Findings, Kind, Verdict};
 
 fn is_ext_name(s: &str) -> bool {
     let mut chars = s.chars();
@@ -24,7 +24,7 @@ fn is_ext_value(s: &str) -> bool {
 
 /// Validates a TLSRPT record; the text may be as `dig` prints it, or several.
 pub fn check_tlsrpt_record(text: &str) -> Verdict {
-    let mut r = Report::default();
+    let mut r = Findings::default();
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let records: Vec<String> = lines.iter().map(|l| unquote_txt(l)).collect();
     let versions = records.iter().filter(|x| x.to_ascii_lowercase().starts_with("v=tlsrptv1")).count();
@@ -39,7 +39,7 @@ pub fn check_tlsrpt_record(text: &str) -> Verdict {
     r.finish(Kind::TlsRptRecord)
 }
 
-fn check_one(record: &str, r: &mut Report) {
+fn check_one(record: &str, r: &mut Findings) {
     let record = record.trim();
     if record.contains(['\r', '\n']) {
         r.error(None, "the record spans lines; TXT strings are joined without line breaks");
@@ -104,7 +104,7 @@ fn check_one(record: &str, r: &mut Report) {
     }
 }
 
-fn check_rua(value: &str, r: &mut Report) {
+fn check_rua(value: &str, r: &mut Findings) {
     if value.is_empty() {
         r.error(None, "rua= is empty");
         return;

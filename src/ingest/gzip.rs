@@ -34,7 +34,7 @@ impl fmt::Display for GzipError {
             GzipError::Corrupt => write!(f, "gzip data is corrupt"),
             GzipError::Checksum => write!(f, "gzip checksum does not match (the data is damaged)"),
             GzipError::TooLarge { limit } => {
-                write!(f, "inflates to more than {} (possible decompression bomb)", human_bytes(*limit as u64))
+                write!(f, "inflates to more than {} (possible decompression bomb)", crate::format::bytes(*limit as u64))
             }
         }
     }
@@ -42,25 +42,13 @@ impl fmt::Display for GzipError {
 
 impl std::error::Error for GzipError {}
 
-/// Formats a byte count as `12.3 MB` (decimal units).
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if n < 1000 {
-        return format!("{n} bytes");
-    }
-    let mut v = n as f64 / 1000.0;
-    let mut unit = 0;
-    while v >= 1000.0 && unit < UNITS.len() - 1 {
-        v /= 1000.0;
-        unit += 1;
-    }
-    format!("{v:.1} {}", UNITS[unit])
-}
-
 const FHCRC: u8 = 2;
 const FEXTRA: u8 = 4;
 const FNAME: u8 = 8;
 const FCOMMENT: u8 = 16;
+
+/// First output buffer of a stream; it doubles with what the stream produces.
+const INITIAL_OUT: usize = 4096;
 
 /// Inflates every member of a gzip file into one buffer of at most `limit` bytes.
 ///
@@ -68,12 +56,18 @@ const FCOMMENT: u8 = 16;
 /// trailing bytes that are not a gzip member are an error.
 pub fn gunzip(data: &[u8], limit: usize) -> Result<Vec<u8>, GzipError> {
     let mut out = Vec::new();
+    gunzip_into(data, limit, &mut out).map(|()| out)
+}
+
+/// Like [`gunzip`], into `out`. Whatever the outcome, `out.len()` is what was
+/// inflated, so a caller can charge a failed stream for the work it caused.
+pub fn gunzip_into(data: &[u8], limit: usize, out: &mut Vec<u8>) -> Result<(), GzipError> {
     let mut pos = 0;
     loop {
-        pos += member(&data[pos..], &mut out, limit)?;
+        pos += member(&data[pos..], out, limit)?;
         let rest = &data[pos..];
         if rest.iter().all(|&b| b == 0) {
-            return Ok(out);
+            return Ok(());
         }
         if !rest.starts_with(&[0x1f, 0x8b]) {
             return Err(GzipError::BadHeader("unexpected bytes after the last member"));
@@ -81,7 +75,6 @@ pub fn gunzip(data: &[u8], limit: usize) -> Result<Vec<u8>, GzipError> {
     }
 }
 
-/// Decodes one member, appending to `out`; returns the bytes it consumed.
 fn member(data: &[u8], out: &mut Vec<u8>, limit: usize) -> Result<usize, GzipError> {
     let header = header_len(data)?;
     let start_len = out.len();
@@ -141,10 +134,17 @@ pub fn inflate_raw(input: &[u8], out: &mut Vec<u8>, limit: usize) -> Result<usiz
     let mut state = Box::<DecompressorOxide>::default();
     let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
     let mut in_pos = 0;
-    let mut out_pos = out.len();
-    // Start from a guess (reports compress about 5-10x) and grow geometrically.
-    let want = out_pos + (input.len() * 8).clamp(4096, 1 << 22);
-    out.resize(want.min(limit.saturating_add(1)).max(out_pos + 1), 0);
+    let start = out.len();
+    let mut out_pos = start;
+    // The buffer grows with what this stream has produced (doubling), never
+    // with the size of the input: a file of 100,000 empty members must not
+    // zero-fill megabytes for each.
+    let grow = |out: &mut Vec<u8>, out_pos: usize| {
+        let extra = (out_pos - start).max(INITIAL_OUT);
+        let want = out_pos.saturating_add(extra).min(limit.saturating_add(1)).max(out_pos + 1);
+        out.resize(want, 0);
+    };
+    grow(out, out_pos);
     loop {
         let (status, consumed, written) = decompress(&mut state, &input[in_pos..], out, out_pos, flags);
         in_pos += consumed;
@@ -159,8 +159,7 @@ pub fn inflate_raw(input: &[u8], out: &mut Vec<u8>, limit: usize) -> Result<usiz
                     out.truncate(out_pos);
                     return Err(GzipError::TooLarge { limit });
                 }
-                let grow = out.len().saturating_mul(2).min(limit.saturating_add(1));
-                out.resize(grow.max(out.len() + 1), 0);
+                grow(out, out_pos);
             }
             TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
                 out.truncate(out_pos);
@@ -198,17 +197,9 @@ pub fn crc32(data: &[u8]) -> u32 {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use miniz_oxide::deflate::compress_to_vec;
 
     /// Builds a gzip member around `data` (for tests).
-    pub fn gzip(data: &[u8]) -> Vec<u8> {
-        let mut v = vec![0x1f, 0x8b, 8, FNAME, 0, 0, 0, 0, 0, 3];
-        v.extend_from_slice(b"report.json\0");
-        v.extend(compress_to_vec(data, 6));
-        v.extend(crc32(data).to_le_bytes());
-        v.extend((data.len() as u32).to_le_bytes());
-        v
-    }
+    pub use crate::ingest::build::gzip;
 
     #[test]
     fn crc_known_value() {

@@ -5,6 +5,7 @@
 //! JSON payloads plus a list of what was skipped or broken, each with the
 //! place inside the file where it happened.
 
+pub mod build;
 pub mod gzip;
 pub mod mbox;
 pub mod mime;
@@ -101,7 +102,7 @@ impl fmt::Display for IngestError {
             IngestError::TotalTooLarge { limit } => write!(
                 f,
                 "contents inflate to more than {} in all (possible decompression bomb)",
-                gzip::human_bytes(*limit as u64)
+                crate::format::bytes(*limit as u64)
             ),
             IngestError::NoReportInMail => write!(f, "the e-mail has no TLS report attached"),
             IngestError::TooManyMessages { limit } => {
@@ -162,7 +163,7 @@ enum Unit {
 pub struct Job<'a> {
     bytes: &'a [u8],
     limits: Limits,
-    budget: usize,
+    budget: Budget,
     format: Format,
     units: Vec<Unit>,
     next: usize,
@@ -197,7 +198,8 @@ impl<'a> Job<'a> {
                 _ => units.push(Unit::Whole),
             }
         }
-        Job { bytes, limits: limits.clone(), budget: limits.max_total_inflated, format, units, next: 0, planned }
+        let budget = Budget { left: limits.max_total_inflated, spent: false };
+        Job { bytes, limits: limits.clone(), budget, format, units, next: 0, planned }
     }
 
     /// The sniffed outer format.
@@ -215,26 +217,23 @@ impl<'a> Job<'a> {
         self.next >= self.units.len()
     }
 
-    /// Processes up to `n` units and returns what they held.
+    /// Processes up to `n` units and returns what they held. Once the file's
+    /// inflation budget is spent, the job is done: nothing more is read.
     pub fn step(&mut self, n: usize) -> Extracted {
         let mut out = std::mem::take(&mut self.planned);
         let end = self.next.saturating_add(n).min(self.units.len());
-        for unit in &self.units[self.next..end] {
+        while self.next < end && !self.budget.spent {
             let mut walker = Walker { limits: &self.limits, budget: &mut self.budget, out: &mut out };
-            match unit {
+            match &self.units[self.next] {
                 Unit::Whole => walker.walk(self.bytes, String::new(), 0, None, true),
-                Unit::Entry(e) => {
-                    walker.zip_entry(self.bytes, e, "", 0, None);
-                }
+                Unit::Entry(e) => walker.zip_entry(self.bytes, e, "", 0, None),
                 Unit::Message(i, start, stop) => walker.message(&self.bytes[*start..*stop], *i, "", 0),
             }
-            if self.budget == 0 && out.errors.iter().any(|e| matches!(e.what, IngestError::TotalTooLarge { .. })) {
-                // The file's budget is spent: nothing more will be read from it.
-                self.next = self.units.len();
-                return out;
-            }
+            self.next += 1;
         }
-        self.next = end;
+        if self.budget.spent {
+            self.next = self.units.len();
+        }
         out
     }
 }
@@ -267,10 +266,18 @@ pub(crate) fn join(origin: &str, name: &str) -> String {
     }
 }
 
+/// What is left of a file's inflation budget. Every inflated byte is charged,
+/// from streams that failed too; once it is spent, the whole walk stops.
+#[derive(Debug)]
+struct Budget {
+    left: usize,
+    /// Set when the budget ran out: every loop of the walk, and the job, stop.
+    spent: bool,
+}
+
 struct Walker<'a> {
     limits: &'a Limits,
-    /// Inflated bytes still allowed for this file.
-    budget: &'a mut usize,
+    budget: &'a mut Budget,
     out: &'a mut Extracted,
 }
 
@@ -283,20 +290,31 @@ impl Walker<'_> {
         self.out.skipped.push(Located { origin: origin.to_owned(), what: why });
     }
 
-    /// Takes `n` bytes from the file's inflation budget.
-    fn spend(&mut self, n: usize, origin: &str) -> bool {
-        if n > *self.budget {
-            *self.budget = 0;
+    /// Charges `n` inflated bytes to the file's budget; false (and one error
+    /// for the file) when that spends it.
+    fn charge(&mut self, n: usize, origin: &str) -> bool {
+        if self.budget.spent {
+            return false;
+        }
+        if n > self.budget.left {
+            self.budget.left = 0;
+            self.budget.spent = true;
             self.error(origin, IngestError::TotalTooLarge { limit: self.limits.max_total_inflated });
             return false;
         }
-        *self.budget -= n;
+        self.budget.left -= n;
         true
     }
 
-    /// The cap for one decompression: the per-stream limit or what is left of the budget.
+    /// Whether the walk must stop (the budget is spent).
+    fn stopped(&self) -> bool {
+        self.budget.spent
+    }
+
+    /// The cap for one decompression: the per-stream limit or what is left of
+    /// the budget, plus one byte so that passing the budget is detected.
     fn cap(&self) -> usize {
-        self.limits.max_inflated.min(*self.budget)
+        self.limits.max_inflated.min(self.budget.left.saturating_add(1))
     }
 
     fn walk(&mut self, bytes: &[u8], origin: String, depth: u8, mail: Option<Rc<MailMeta>>, top: bool) {
@@ -306,17 +324,17 @@ impl Walker<'_> {
         }
         match sniff(bytes) {
             Format::Json => self.out.payloads.push(Payload { origin, json: bytes.to_vec(), mail }),
-            Format::Gzip => match gzip::gunzip(bytes, self.cap()) {
-                Ok(inner) => {
-                    if self.spend(inner.len(), &origin) {
-                        self.walk(&inner, origin, depth + 1, mail, top);
-                    }
+            Format::Gzip => {
+                let mut inner = Vec::new();
+                let result = gzip::gunzip_into(bytes, self.cap(), &mut inner);
+                if !self.charge(inner.len(), &origin) {
+                    return;
                 }
-                Err(gzip::GzipError::TooLarge { .. }) if *self.budget < self.limits.max_inflated => {
-                    self.error(&origin, IngestError::TotalTooLarge { limit: self.limits.max_total_inflated })
+                match result {
+                    Ok(()) => self.walk(&inner, origin, depth + 1, mail, top),
+                    Err(e) => self.error(&origin, IngestError::Gzip(e)),
                 }
-                Err(e) => self.error(&origin, IngestError::Gzip(e)),
-            },
+            }
             Format::Zip => self.walk_zip(bytes, &origin, depth, mail),
             Format::Email => self.walk_mail(bytes, &origin, depth, top),
             Format::Mbox => self.walk_mbox(bytes, &origin, depth),
@@ -334,36 +352,30 @@ impl Walker<'_> {
 
     fn walk_zip(&mut self, bytes: &[u8], origin: &str, depth: u8, mail: Option<Rc<MailMeta>>) {
         for entry in &zip_files(bytes, self.limits, origin, &mut self.out.errors) {
-            if !self.zip_entry(bytes, entry, origin, depth, mail.clone()) {
+            if self.stopped() {
                 return;
             }
+            self.zip_entry(bytes, entry, origin, depth, mail.clone());
         }
     }
 
-    /// Reads one zip entry; false when the file's budget is spent.
-    fn zip_entry(
-        &mut self,
-        bytes: &[u8],
-        entry: &zip::Entry,
-        origin: &str,
-        depth: u8,
-        mail: Option<Rc<MailMeta>>,
-    ) -> bool {
+    /// Reads one zip entry, charging what it inflated.
+    fn zip_entry(&mut self, bytes: &[u8], entry: &zip::Entry, origin: &str, depth: u8, mail: Option<Rc<MailMeta>>) {
         let here = join(origin, &entry.name);
-        match zip::read(bytes, entry, self.cap()) {
-            Ok(data) => {
-                if !self.spend(data.len(), &here) {
-                    return false;
-                }
-                self.walk(&data, here, depth + 1, mail, false);
-            }
-            Err(zip::ZipError::TooLarge { .. }) if *self.budget < self.limits.max_inflated => {
-                self.error(&here, IngestError::TotalTooLarge { limit: self.limits.max_total_inflated });
-                return false;
-            }
+        let mut data = Vec::new();
+        let result = zip::read_into(bytes, entry, self.cap(), &mut data);
+        // An entry that declares more than the budget has left is refused
+        // before inflating: that too spends the budget.
+        let budget_bound = self.budget.left < self.limits.max_inflated;
+        let charged =
+            if budget_bound && matches!(result, Err(zip::ZipError::TooLarge { .. })) { usize::MAX } else { data.len() };
+        if !self.charge(charged, &here) {
+            return;
+        }
+        match result {
+            Ok(()) => self.walk(&data, here, depth + 1, mail, false),
             Err(e) => self.error(&here, IngestError::Zip(e)),
         }
-        true
     }
 
     fn walk_mail(&mut self, bytes: &[u8], origin: &str, depth: u8, top: bool) {
@@ -371,6 +383,9 @@ impl Walker<'_> {
         let meta = Rc::new(msg.meta());
         let found_before = self.out.payloads.len() + self.out.errors.len();
         for part in msg.report_parts() {
+            if self.stopped() {
+                return;
+            }
             let here = join(origin, &part.label());
             match part.decoded_body() {
                 Ok(body) => self.walk(&body, here, depth + 1, Some(meta.clone()), false),
@@ -389,6 +404,9 @@ impl Walker<'_> {
 
     fn walk_mbox(&mut self, bytes: &[u8], origin: &str, depth: u8) {
         for (i, msg) in mbox::messages(bytes).enumerate() {
+            if self.stopped() {
+                return;
+            }
             if i >= self.limits.max_messages {
                 return self.error(origin, IngestError::TooManyMessages { limit: self.limits.max_messages });
             }

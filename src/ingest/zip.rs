@@ -46,7 +46,7 @@ impl fmt::Display for ZipError {
             ZipError::TooLarge { limit } => write!(
                 f,
                 "zip entry inflates to more than {} (possible decompression bomb)",
-                super::gzip::human_bytes(*limit as u64)
+                crate::format::bytes(*limit as u64)
             ),
             ZipError::Recovered { entries } => write!(
                 f,
@@ -243,6 +243,13 @@ fn scan_local_headers(b: &[u8], limit: usize) -> Result<Vec<Entry>, ZipError> {
 
 /// Reads and checks one entry, inflating at most `cap` bytes.
 pub fn read(b: &[u8], e: &Entry, cap: usize) -> Result<Vec<u8>, ZipError> {
+    let mut out = Vec::new();
+    read_into(b, e, cap, &mut out).map(|()| out)
+}
+
+/// Like [`read`], into `out`. Whatever the outcome, `out.len()` is what was
+/// inflated, so a caller can charge a failed entry for the work it caused.
+pub fn read_into(b: &[u8], e: &Entry, cap: usize, out: &mut Vec<u8>) -> Result<(), ZipError> {
     if e.flags & 1 != 0 {
         return Err(ZipError::Encrypted);
     }
@@ -260,80 +267,36 @@ pub fn read(b: &[u8], e: &Entry, cap: usize) -> Result<Vec<u8>, ZipError> {
     };
     let len = usize::try_from(e.compressed).map_err(|_| ZipError::Truncated)?;
     let data = b.get(start..start.checked_add(len).ok_or(ZipError::Truncated)?).ok_or(ZipError::Truncated)?;
-    let out = match e.method {
+    match e.method {
         0 => {
             if data.len() > cap {
                 return Err(ZipError::TooLarge { limit: cap });
             }
-            data.to_vec()
+            out.extend_from_slice(data);
         }
         8 => {
             if e.uncompressed > cap as u64 {
                 return Err(ZipError::TooLarge { limit: cap });
             }
-            let mut out = Vec::new();
-            inflate_raw(data, &mut out, cap).map_err(|err| match err {
+            inflate_raw(data, out, cap).map_err(|err| match err {
                 GzipError::TooLarge { limit } => ZipError::TooLarge { limit },
                 GzipError::Truncated => ZipError::Truncated,
                 _ => ZipError::Corrupt,
             })?;
-            out
         }
         m => return Err(ZipError::UnsupportedMethod(m)),
-    };
-    if crc32(&out) != e.crc {
+    }
+    if crc32(out) != e.crc {
         return Err(ZipError::Checksum);
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use miniz_oxide::deflate::compress_to_vec;
 
-    /// Builds a zip archive (for tests): `(name, data, deflate?)`.
-    pub fn build(files: &[(&str, &[u8], bool)]) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut cd = Vec::new();
-        for (name, data, deflate) in files {
-            let body = if *deflate { compress_to_vec(data, 6) } else { data.to_vec() };
-            let method: u16 = if *deflate { 8 } else { 0 };
-            let offset = out.len() as u32;
-            let crc = crc32(data);
-            let mut common = Vec::new();
-            common.extend(20u16.to_le_bytes());
-            common.extend(0u16.to_le_bytes());
-            common.extend(method.to_le_bytes());
-            common.extend([0u8; 4]);
-            common.extend(crc.to_le_bytes());
-            common.extend((body.len() as u32).to_le_bytes());
-            common.extend((data.len() as u32).to_le_bytes());
-            common.extend((name.len() as u16).to_le_bytes());
-            common.extend(0u16.to_le_bytes());
-            out.extend(LFH.to_le_bytes());
-            out.extend(&common);
-            out.extend(name.as_bytes());
-            out.extend(&body);
-            cd.extend(CDH.to_le_bytes());
-            cd.extend(20u16.to_le_bytes());
-            cd.extend(&common);
-            // comment length, disk number, internal and external attributes
-            cd.extend([0u8; 10]);
-            cd.extend(offset.to_le_bytes());
-            cd.extend(name.as_bytes());
-        }
-        let cd_offset = out.len() as u32;
-        out.extend(&cd);
-        out.extend(EOCD);
-        out.extend([0u8; 4]);
-        out.extend((files.len() as u16).to_le_bytes());
-        out.extend((files.len() as u16).to_le_bytes());
-        out.extend((cd.len() as u32).to_le_bytes());
-        out.extend(cd_offset.to_le_bytes());
-        out.extend(0u16.to_le_bytes());
-        out
-    }
+    pub use crate::ingest::build::zip as build;
 
     #[test]
     fn stored_and_deflate() {

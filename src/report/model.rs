@@ -168,13 +168,13 @@ impl ResultType {
 }
 
 impl Report {
-    /// Sum of `total-successful-session-count` over all policies.
-    pub fn successful(&self) -> u64 {
-        self.policies.iter().fold(0u64, |a, p| a.saturating_add(p.summary.successful))
+    /// Successful sessions under the session rule ([`Report::sessions`]).
+    pub fn successful(&self) -> u128 {
+        self.sessions().0
     }
 
-    /// Sum of `total-failure-session-count` over all policies.
-    pub fn failed(&self) -> u64 {
-        self.policies.iter().fold(0u64, |a, p| a.saturating_add(p.summary.failed))
+    /// Failed sessions under the session rule ([`Report::sessions`]).
+    pub fn failed(&self) -> u128 {
+        self.sessions().1
     }
 }

@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use super::state::AppState;
-use super::tables::{bar, SortHeader};
+use super::tables::{bar, selector, SelectRow, SortHeader};
 use crate::analysis::explain::explain;
 use crate::analysis::table::{sorted_indices, SortState};
-use crate::analysis::{toggle, BreakdownRow, Filter};
+use crate::analysis::{BreakdownRow, FilterField};
 use crate::format;
 
 /// One card per result type present: what it means and what to fix.
@@ -51,7 +51,7 @@ pub fn Explanations() -> impl IntoView {
     }
 }
 
-/// Which breakdown a table shows, and how a click on its row filters.
+/// Which breakdown a table shows, and which filter its rows set.
 #[derive(Clone, Copy)]
 enum Kind {
     Policy,
@@ -72,24 +72,39 @@ impl Kind {
         }
     }
 
-    fn select(self, f: &mut Filter, key: &str) {
+    /// The filter field a row selects, exactly.
+    fn field(self) -> FilterField {
         match self {
-            Kind::Policy => toggle(&mut f.policy, key),
-            // Hosts and addresses have no filter field of their own: search for them.
-            _ => f.text = if f.text == key { String::new() } else { key.to_owned() },
+            Kind::Policy => FilterField::Policy,
+            Kind::ReceivingMx => FilterField::ReceivingMx,
+            Kind::ReceivingIp => FilterField::ReceivingIp,
+            Kind::SendingIp => FilterField::SendingIp,
+        }
+    }
+
+    /// The `data-kind` of its rows.
+    fn hook(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy",
+            Kind::ReceivingMx => "receiving-mx",
+            Kind::ReceivingIp => "receiving-ip",
+            Kind::SendingIp => "sending-ip",
         }
     }
 }
 
+/// Rows shown per breakdown; the rest are counted in the header.
+const TOP: usize = 50;
+
 #[component]
-fn BreakdownTable(title: &'static str, kind: Kind, testid: &'static str, with_successful: bool) -> impl IntoView {
+fn BreakdownTable(title: &'static str, kind: Kind, with_successful: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let sort = RwSignal::new(SortState::new("failed", true));
     let rows = move || {
         let rows = kind.rows(&state);
-        sorted_indices(&rows, &sort.get()).into_iter().take(50).map(|i| rows[i].clone()).collect::<Vec<_>>()
+        sorted_indices(&rows, &sort.get()).into_iter().take(TOP).map(|i| rows[i].clone()).collect::<Vec<_>>()
     };
-    let max = move || kind.rows(&state).iter().map(|r| r.failed).max().unwrap_or(0);
+    let max = Signal::derive(move || kind.rows(&state).iter().map(|r| r.failed).max().unwrap_or(0));
     let total = move || kind.rows(&state).len();
     let any = move || total() > 0;
     view! {
@@ -97,7 +112,7 @@ fn BreakdownTable(title: &'static str, kind: Kind, testid: &'static str, with_su
             <div class="panel-head">
                 <h2>{title}</h2>
                 <span class="muted small">
-                    {move || if total() > 50 { format!("top 50 of {}", total()) } else { String::new() }}
+                    {move || if total() > TOP { format!("top {TOP} of {}", total()) } else { String::new() }}
                 </span>
             </div>
             <Show when=any fallback=|| view! { <p class="empty">"Nothing to show."</p> }>
@@ -115,23 +130,21 @@ fn BreakdownTable(title: &'static str, kind: Kind, testid: &'static str, with_su
                         <tbody>
                             <For each=rows key=|r| r.clone() let:r>
                                 {
-                                    let key = r.key.clone();
+                                    let (selected, on_toggle) = selector(state, kind.field(), r.key.clone());
+                                    let shown = if r.key.is_empty() { "(not reported)".to_owned() } else { r.key.clone() };
+                                    let (successful, failed, entries) = (r.successful, r.failed, r.entries);
                                     view! {
-                                        <tr
-                                            class="clickable"
-                                            data-testid=testid
+                                        <SelectRow selected=selected on_toggle={on_toggle} {..}
+                                            data-testid="breakdown-row"
+                                            data-kind=kind.hook()
                                             data-key=r.key.clone()
-                                            data-failed=r.failed.to_string()
-                                            tabindex="0"
-                                            on:click=move |_| state.filter.update(|f| kind.select(f, &key))
+                                            data-sessions=r.failed.to_string()
                                         >
-                                            <td class="mono">
-                                                {if r.key.is_empty() { "(not reported)".to_owned() } else { r.key.clone() }}
-                                            </td>
-                                            {with_successful.then(|| view! { <td class="num">{format::count(r.successful)}</td> })}
-                                            <td class="num">{format::count(r.failed)} {bar(r.failed, max(), "bad")}</td>
-                                            <td class="num">{format::count(r.entries as u64)}</td>
-                                        </tr>
+                                            <td class="mono">{shown}</td>
+                                            {with_successful.then(|| view! { <td class="num">{format::count(successful)}</td> })}
+                                            <td class="num">{format::count(failed)} {bar(failed, max, "bad")}</td>
+                                            <td class="num">{format::count(entries as u64)}</td>
+                                        </SelectRow>
                                     }
                                 }
                             </For>
@@ -148,10 +161,10 @@ fn BreakdownTable(title: &'static str, kind: Kind, testid: &'static str, with_su
 pub fn Breakdowns() -> impl IntoView {
     view! {
         <div class="grid-2">
-            <BreakdownTable title="By policy and MTA-STS mode" kind=Kind::Policy testid="policy-row" with_successful=true />
-            <BreakdownTable title="Failures by receiving MX" kind=Kind::ReceivingMx testid="mx-row" with_successful=false />
-            <BreakdownTable title="Failures by receiving IP" kind=Kind::ReceivingIp testid="receiving-ip-row" with_successful=false />
-            <BreakdownTable title="Failures by sending MTA IP" kind=Kind::SendingIp testid="sending-ip-row" with_successful=false />
+            <BreakdownTable title="By policy and MTA-STS mode" kind=Kind::Policy with_successful=true />
+            <BreakdownTable title="Failures by receiving MX" kind=Kind::ReceivingMx with_successful=false />
+            <BreakdownTable title="Failures by receiving IP" kind=Kind::ReceivingIp with_successful=false />
+            <BreakdownTable title="Failures by sending MTA IP" kind=Kind::SendingIp with_successful=false />
         </div>
     }
 }

@@ -32,7 +32,9 @@ fn load_text(state: AppState, text: String) {
     if text.trim().is_empty() {
         return;
     }
-    let n = state.data.with_value(|d| d.files().iter().filter(|f| f.name.starts_with("pasted-")).count()) + 1;
+    // Numbered when given, not when loaded: pastes may wait in the queue.
+    state.pastes.update_value(|n| *n += 1);
+    let n = state.pastes.get_value();
     loader::load(state, vec![Source::Owned(format!("pasted-{n}.json"), text.into_bytes())]);
 }
 

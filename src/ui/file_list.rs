@@ -4,36 +4,51 @@ use leptos::prelude::*;
 
 use super::state::AppState;
 use super::tables::Pager;
-use crate::analysis::{FileOutcome, Status};
+use crate::analysis::FileOutcome;
 use crate::format;
 
 /// File rows per page: every file of a typical drop shows at once, and a
 /// mailbox-sized drop does not put tens of thousands of rows in the page.
-const FILE_PAGE: usize = 1000;
+const FILE_PAGE: usize = 500;
 
-/// The file list.
+/// The file list: its totals, a search box, and a page of rows.
 #[component]
 pub fn FileList() -> impl IntoView {
     let state = expect_context::<AppState>();
     let page = RwSignal::new(0usize);
-    let pages = move || state.file_count().div_ceil(FILE_PAGE).max(1);
+    let search = RwSignal::new(String::new());
+    // Ids of the finished files whose name matches the search.
+    let matching = Memo::new(move |_| {
+        state.version.track();
+        let needle = search.get().trim().to_lowercase();
+        state.data.with_value(|d| {
+            d.finished_files()
+                .iter()
+                .filter(|f| needle.is_empty() || f.name.to_lowercase().contains(&needle))
+                .map(|f| f.id)
+                .collect::<Vec<usize>>()
+        })
+    });
+    let pages = move || matching.with(Vec::len).div_ceil(FILE_PAGE).max(1);
     let ids = move || {
-        let n = state.file_count();
         let p = page.get().min(pages() - 1);
-        p * FILE_PAGE..n.min((p + 1) * FILE_PAGE)
+        matching.with(|m| m.iter().skip(p * FILE_PAGE).take(FILE_PAGE).copied().collect::<Vec<_>>())
     };
     let counts = move || {
         state.version.track();
-        state.data.with_value(|d| {
-            let mut by = [0usize; 3];
-            for f in d.finished_files() {
-                by[f.status() as usize] += 1;
-            }
-            (d.finished_files().len(), by, d.duplicate_count())
-        })
+        state.data.with_value(|d| (d.finished_files().len(), d.status_counts(), d.duplicate_count()))
+    };
+    let page_label = move || {
+        let n = matching.with(Vec::len);
+        let p = page.get().min(pages() - 1);
+        format!("files {}–{} of {}", (p * FILE_PAGE + 1).min(n), ((p + 1) * FILE_PAGE).min(n), format::count(n as u64))
     };
     view! {
-        <section class="panel" aria-labelledby="files-title">
+        <section class="panel" aria-labelledby="files-title" data-testid="file-list"
+            data-total=move || counts().0.to_string()
+            data-ok=move || counts().1[0].to_string()
+            data-warning=move || counts().1[1].to_string()
+            data-error=move || counts().1[2].to_string()>
             <div class="panel-head">
                 <h2 id="files-title">"Files"</h2>
                 <span class="muted small">
@@ -48,12 +63,24 @@ pub fn FileList() -> impl IntoView {
                     }}
                 </span>
             </div>
+            <input
+                type="search"
+                class="file-search"
+                data-testid="file-search"
+                aria-label="Find a file by name"
+                placeholder="Find a file by name"
+                prop:value=move || search.get()
+                on:input=move |ev| {
+                    search.set(event_target_value(&ev));
+                    page.set(0);
+                }
+            />
             <ul class="file-list" role="list">
                 <For each=ids key=|id| *id let:id>
                     <FileRow outcome=state.data.with_value(|d| d.files()[id].clone()) />
                 </For>
             </ul>
-            <Pager page=page pages=Signal::derive(pages) label="File list pages" text=Signal::derive(move || format!("files {}–{} of {}", ids().start + 1, ids().end, format::count(state.file_count() as u64))) />
+            <Pager page=page pages=Signal::derive(pages) label="File list pages" text=Signal::derive(page_label) />
         </section>
     }
 }
@@ -62,52 +89,12 @@ pub fn FileList() -> impl IntoView {
 #[component]
 fn FileRow(outcome: FileOutcome) -> impl IntoView {
     let status = outcome.status();
-    let badge = match status {
-        Status::Ok => "ok",
-        Status::Warning => "warning",
-        Status::Error => "error",
-    };
-    let mut facts = vec![format::bytes(outcome.size as u64)];
-    if let Some(f) = outcome.format {
-        facts.push(f.name().to_owned());
-    }
-    facts.push(match outcome.reports {
-        1 => "1 report".to_owned(),
-        n => format!("{} reports", format::count(n as u64)),
-    });
-    if outcome.duplicates > 0 {
-        facts.push(format!("{} already loaded (skipped)", format::count(outcome.duplicates as u64)));
-    }
-    if !outcome.skipped.is_empty() {
-        facts.push(format!("{} parts without a report", outcome.skipped.len()));
-    }
-    let mail = outcome.mail.clone().map(|m| {
-        let mut bits = Vec::new();
-        if let Some(s) = m.subject {
-            bits.push(format!("Subject: {s}"));
-        }
-        if let Some(d) = m.report_domain {
-            bits.push(format!("TLS-Report-Domain: {d}"));
-        }
-        if let Some(s) = m.report_submitter {
-            bits.push(format!("TLS-Report-Submitter: {s}"));
-        }
-        bits.join(" · ")
-    });
-    let summary_line = match status {
-        Status::Error => outcome.reason(),
-        Status::Warning => Some(match (outcome.error_count, outcome.warning_count) {
-            (0, w) => format!("{w} warning{}", if w == 1 { "" } else { "s" }),
-            (e, w) => format!(
-                "{e} part{} unreadable, {w} warning{}",
-                if e == 1 { "" } else { "s" },
-                if w == 1 { "" } else { "s" }
-            ),
-        }),
-        Status::Ok => None,
-    };
+    let badge = status.as_str();
+    let facts = outcome.facts();
+    let mail = outcome.mail_line();
+    let summary_line = outcome.summary_line();
     let has_details = !outcome.problems.is_empty() || !outcome.skipped.is_empty();
-    let hidden = (outcome.error_count + outcome.warning_count).saturating_sub(outcome.problems.len());
+    let hidden = outcome.hidden_problems();
     let problems = outcome.problems.clone();
     let skipped = outcome.skipped.clone();
     view! {
@@ -122,9 +109,9 @@ fn FileRow(outcome: FileOutcome) -> impl IntoView {
             <div class="file-main">
                 <span class=format!("badge {badge}")>{badge}</span>
                 <span class="file-name" title=outcome.name.clone()>{outcome.name.clone()}</span>
-                <span class="muted small">{facts.join(" · ")}</span>
+                <span class="muted small">{facts}</span>
             </div>
-            {mail.filter(|m| !m.is_empty()).map(|m| view! { <div class="file-mail small muted">{m}</div> })}
+            {mail.map(|m| view! { <div class="file-mail small muted">{m}</div> })}
             {if has_details {
                 let label = summary_line.unwrap_or_else(|| "Details".to_owned());
                 // The list is built only when opened: a thousand rows of details would be

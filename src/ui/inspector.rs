@@ -105,6 +105,14 @@ pub fn Inspector() -> impl IntoView {
 fn report_view(s: &StoredReport, file: String) -> impl IntoView {
     let r = &s.report;
     let origin = if s.origin.is_empty() { file } else { format!("{file} › {}", s.origin) };
+    let counted = r.counted();
+    let multi = r.multi_policy_domains();
+    let multi_note = (!multi.is_empty()).then(|| {
+        format!(
+            "This reporter evaluated {} under several policies: the same sessions appear under each, so the totals count them once (the policy entry with the most sessions).",
+            multi.join(", ")
+        )
+    });
     let policies = r
         .policies
         .iter()
@@ -133,6 +141,7 @@ fn report_view(s: &StoredReport, file: String) -> impl IntoView {
                 <div class="policy">
                     <h4>
                         {format!("Policy {} · {} · {}", i + 1, p.policy.policy_type.as_str(), p.policy.policy_domain.clone().unwrap_or_else(|| "(no domain)".into()))}
+                        {(!counted.get(i).copied().unwrap_or(true)).then(|| view! { <span class="badge warning">"not counted again"</span> })}
                     </h4>
                     <p class="small">
                         {format!(
@@ -181,6 +190,7 @@ fn report_view(s: &StoredReport, file: String) -> impl IntoView {
                 <dt>"From file"</dt>
                 <dd>{origin}</dd>
             </dl>
+            {multi_note.map(|n| view! { <p class="note small" data-testid="multi-policy-note">{n}</p> })}
             {policies}
             {(!s.warnings.is_empty()).then(|| view! {
                 <h4>"Warnings"</h4>

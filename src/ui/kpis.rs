@@ -10,7 +10,7 @@ use crate::format;
 fn Kpi(
     label: &'static str,
     testid: &'static str,
-    value: Signal<u64>,
+    value: Signal<u128>,
     #[prop(optional)] tone: &'static str,
 ) -> impl IntoView {
     view! {
@@ -29,9 +29,9 @@ pub fn KpiStrip() -> impl IntoView {
     let rate = move || k().totals.success_rate();
     view! {
         <section class="kpis" aria-label="Totals">
-            <Kpi label="unique reports" testid="kpi-reports" value=Signal::derive(move || k().reports as u64) />
-            <Kpi label="reporting organizations" testid="kpi-orgs" value=Signal::derive(move || k().organizations as u64) />
-            <Kpi label="policy domains" testid="kpi-domains" value=Signal::derive(move || k().domains as u64) />
+            <Kpi label="unique reports" testid="kpi-reports" value=Signal::derive(move || k().reports as u128) />
+            <Kpi label="reporting organizations" testid="kpi-orgs" value=Signal::derive(move || k().organizations as u128) />
+            <Kpi label="policy domains" testid="kpi-domains" value=Signal::derive(move || k().domains as u128) />
             <Kpi label="successful sessions" testid="kpi-successful" tone="good" value=Signal::derive(move || k().totals.successful) />
             <Kpi label="failed sessions" testid="kpi-failed" tone="bad" value=Signal::derive(move || k().totals.failed) />
             <div class="kpi rate" data-testid="kpi-rate" data-value=move || rate().map(|r| format!("{r:.6}")).unwrap_or_default()>

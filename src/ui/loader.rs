@@ -56,7 +56,8 @@ impl Source {
         }
     }
 
-    fn name(&self) -> String {
+    /// The name its file row shows.
+    pub fn name(&self) -> String {
         match self {
             // A file from a folder keeps its path inside the folder.
             Source::File(_, Some(path), _) => path.clone(),
@@ -76,7 +77,8 @@ impl Source {
         }
     }
 
-    fn size(&self) -> f64 {
+    /// Its size in bytes, once known.
+    pub fn size(&self) -> f64 {
         match self {
             Source::File(_, _, size) => size.unwrap_or(0.0),
             Source::Static(_, b) => b.len() as f64,
@@ -90,97 +92,143 @@ pub fn from_file_list(list: &web_sys::FileList) -> Vec<Source> {
     (0..list.length()).filter_map(|i| list.item(i)).map(Source::file).collect()
 }
 
-/// Loads `sources` into the data set in the background, with progress.
+/// Queues `sources` for loading. Every drop, pick, paste and the samples
+/// button come through here: files are appended to the one queue, and a
+/// driver is started only when none is running, so loads never interleave.
 pub fn load(state: AppState, sources: Vec<Source>) {
     if sources.is_empty() {
         return;
     }
+    let idle = state.pending.get_untracked() == 0;
     state.progress.update(|p| {
-        if state.pending.get_untracked() == 0 {
+        if idle {
             *p = Default::default();
         }
         p.files_total += sources.len();
     });
-    state.pending.update(|n| *n += 1);
-    spawn_local(async move {
-        let mut slicer = Slicer::new(state);
-        let mut sources = sources.into_iter();
-        // Two batches in flight: the next one is sized and its reads started
-        // while the browser is still reading this one.
-        let mut queue = std::collections::VecDeque::new();
-        for _ in 0..2 {
-            let mut b: Vec<Source> = sources.by_ref().take(READ_BATCH).collect();
-            let reads = start_reads(state, &mut b);
-            queue.push_back((b, reads));
+    let start = state.queue.try_update_value(|q| q.push(sources)).unwrap_or(false);
+    if start {
+        state.pending.update(|n| *n += 1);
+        spawn_local(drive(state));
+    }
+}
+
+/// Stops the running load: files still waiting get a row saying they were
+/// not read, the file being read ends where it is, and what was loaded stays.
+pub fn cancel(state: AppState) {
+    let dropped = state.queue.try_update_value(|q| q.cancel()).unwrap_or_default();
+    state.cancelled.set_value(true);
+    state.data.update_value(|d| {
+        for src in &dropped {
+            d.add_unreadable(&src.name(), src.size() as usize, "not read: the load was cancelled");
         }
-        while let Some((batch, reads)) = queue.pop_front() {
+    });
+    state.progress.update(|p| p.files_done += dropped.len());
+    state.bump();
+}
+
+/// The one driver: takes batches from the queue until it is drained.
+async fn drive(state: AppState) {
+    state.cancelled.set_value(false);
+    let mut slicer = Slicer::new(state);
+    // Up to two batches in flight: the next one is sized and its reads
+    // started while the browser is still reading this one.
+    let mut inflight = std::collections::VecDeque::new();
+    loop {
+        while inflight.len() < 2 {
+            let (batch, reads) = next_batch(state);
             if batch.is_empty() {
                 break;
             }
-            let contents = finish_reads(&batch, reads).await;
-            let mut next: Vec<Source> = sources.by_ref().take(READ_BATCH).collect();
-            let next_reads = start_reads(state, &mut next);
-            queue.push_back((next, next_reads));
-            for (src, content) in batch.into_iter().zip(contents) {
-                let name = src.name();
-                let size = src.size();
-                let bytes: &[u8] = match (&content, &src) {
-                    (Content::Bytes(b), _) => b,
-                    (Content::Static(b), _) => b,
-                    (Content::Taken, Source::Owned(_, b)) => b,
-                    (Content::Taken, _) => &[],
-                    (Content::Refused, _) => {
-                        let why = format!(
-                            "the file is {}, larger than the {} this page reads; it was not opened",
-                            format::bytes(size as u64),
-                            format::bytes(MAX_FILE_BYTES as u64)
-                        );
-                        state.data.update_value(|d| {
-                            d.add_unreadable(&name, size as usize, &why);
-                        });
-                        &[]
-                    }
-                    (Content::Failed(why), _) => {
-                        let why = format!("the browser could not read the file: {why}");
-                        state.data.update_value(|d| {
-                            d.add_unreadable(&name, size as usize, &why);
-                        });
-                        &[]
-                    }
-                };
-                if matches!(content, Content::Bytes(_) | Content::Static(_) | Content::Taken) {
-                    // Big archives and mailboxes are read a few entries at a time.
-                    let limits = state.data.with_value(|d| d.limits().clone());
-                    let mut job = Job::new(bytes, &limits);
-                    let id =
-                        state.data.try_update_value(|d| d.start_file(&name, bytes.len(), job.format())).unwrap_or(0);
-                    let mut partial = false;
-                    while !job.is_done() {
-                        let found = job.step(UNITS_PER_STEP);
-                        state.data.update_value(|d| d.add_extracted(id, found));
-                        if slicer.due() {
-                            let (done, total) = job.progress();
-                            slicer.pause((size * done as f64 / total.max(1) as f64) as u64).await;
-                            partial = true;
-                        }
-                    }
-                    state.data.update_value(|d| {
-                        d.finish_file(id);
-                    });
-                    if partial {
-                        state.progress.update(|p| p.partial = 0);
-                    }
-                }
-                slicer.file_done(size as u64);
-                if slicer.due() {
-                    slicer.pause(0).await;
-                }
+            inflight.push_back((batch, reads));
+        }
+        let Some((batch, reads)) = inflight.pop_front() else {
+            // Nothing in hand: stop, unless files were queued meanwhile.
+            if state.queue.try_update_value(|q| q.finish()).unwrap_or(true) {
+                break;
+            }
+            continue;
+        };
+        let contents = finish_reads(&batch, reads).await;
+        for (src, content) in batch.into_iter().zip(contents) {
+            if state.cancelled.get_value() {
+                state.data.update_value(|d| {
+                    d.add_unreadable(&src.name(), src.size() as usize, "not read: the load was cancelled");
+                });
+            } else {
+                load_one(state, &mut slicer, &src, &content).await;
+            }
+            slicer.file_done(src.size() as u64);
+            if slicer.due() {
+                slicer.pause(0).await;
             }
         }
-        slicer.publish(0);
-        state.pending.update(|n| *n -= 1);
-        state.bump();
+    }
+    slicer.publish(0);
+    state.cancelled.set_value(false);
+    state.pending.update(|n| *n -= 1);
+    state.bump();
+}
+
+/// Takes the next batch from the queue and starts reading it.
+fn next_batch(state: AppState) -> (Vec<Source>, Promise) {
+    let mut batch = state.queue.try_update_value(|q| q.take(READ_BATCH)).unwrap_or_default();
+    let reads = start_reads(state, &mut batch);
+    (batch, reads)
+}
+
+/// Loads one file's contents into the data set, a few units per time slice.
+async fn load_one(state: AppState, slicer: &mut Slicer, src: &Source, content: &Content) {
+    let name = src.name();
+    let size = src.size();
+    let bytes: &[u8] = match (content, src) {
+        (Content::Bytes(b), _) => b,
+        (Content::Static(b), _) => b,
+        (Content::Taken, Source::Owned(_, b)) => b,
+        (Content::Taken, _) => &[],
+        (Content::Refused, _) => {
+            let why = format!(
+                "the file is {}, larger than the {} this page reads; it was not opened",
+                format::bytes(size as u64),
+                format::bytes(MAX_FILE_BYTES as u64)
+            );
+            state.data.update_value(|d| {
+                d.add_unreadable(&name, size as usize, &why);
+            });
+            return;
+        }
+        (Content::Failed(why), _) => {
+            let why = format!("the browser could not read the file: {why}");
+            state.data.update_value(|d| {
+                d.add_unreadable(&name, size as usize, &why);
+            });
+            return;
+        }
+    };
+    // Big archives and mailboxes are read a few entries at a time.
+    let limits = state.data.with_value(|d| d.limits().clone());
+    let mut job = Job::new(bytes, &limits);
+    let Some(id) = state.data.try_update_value(|d| d.start_file(&name, bytes.len(), job.format())) else { return };
+    let mut partial = false;
+    while !job.is_done() {
+        if state.cancelled.get_value() {
+            state.data.update_value(|d| d.cancel_file(id));
+            break;
+        }
+        let found = job.step(UNITS_PER_STEP);
+        state.data.update_value(|d| d.add_extracted(id, found));
+        if slicer.due() {
+            let (done, total) = job.progress();
+            slicer.pause((size * done as f64 / total.max(1) as f64) as u64).await;
+            partial = true;
+        }
+    }
+    state.data.update_value(|d| {
+        d.finish_file(id);
     });
+    if partial {
+        state.progress.update(|p| p.partial = 0);
+    }
 }
 
 /// Cuts a load into short slices of main-thread time: publishes progress

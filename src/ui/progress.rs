@@ -1,24 +1,32 @@
-//! The progress bar while files load.
+//! The progress bar while files load, with Cancel, and the status line that
+//! announces the start and end of every load to screen readers.
 
 use leptos::prelude::*;
 
+use super::loader;
 use super::state::AppState;
 use crate::format;
 
-/// Files and bytes done, and what is left; shown only while loading.
+/// Files, reports and bytes done; a bar and Cancel while loading. The status
+/// region itself always exists, so its changes are announced.
 #[component]
 pub fn ProgressBar() -> impl IntoView {
     let state = expect_context::<AppState>();
     let loading = move || state.pending.get() > 0;
     let text = move || {
         let p = state.progress.get();
+        let reports = state.data.with_value(|d| d.reports().len());
         format!(
-            "{} of {} files · {} read · {} files left",
+            "Reading files: {} of {} done · {} reports · {} read",
             format::count(p.files_done as u64),
             format::count(p.files_total as u64),
+            format::count(reports as u64),
             format::bytes(p.bytes_done + p.partial),
-            format::count(p.files_total.saturating_sub(p.files_done) as u64)
         )
+    };
+    let summary = move || {
+        state.version.track();
+        state.data.with_value(|d| d.status_text())
     };
     let pct = move || {
         let p = state.progress.get();
@@ -33,13 +41,20 @@ pub fn ProgressBar() -> impl IntoView {
         }
     };
     view! {
-        <Show when=loading>
-            <div class="progress" data-testid="progress" role="status">
-                <div class="progress-track">
+        <div class="progress" class:active=loading data-testid="progress">
+            <Show when=loading>
+                <div class="progress-track" aria-hidden="true">
                     <div class="progress-fill" style:width=move || format!("{:.1}%", pct())></div>
                 </div>
-                <span class="small">{text}</span>
-            </div>
-        </Show>
+            </Show>
+            <p class="small progress-text" role="status" aria-live="polite" data-testid="load-status">
+                {move || if loading() { text() } else { summary() }}
+            </p>
+            <Show when=loading>
+                <button type="button" class="btn small" data-testid="cancel-load" on:click=move |_| loader::cancel(state)>
+                    "Cancel"
+                </button>
+            </Show>
+        </div>
     }
 }

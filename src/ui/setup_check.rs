@@ -138,7 +138,7 @@ fn SeenPolicies() -> impl IntoView {
     let open = RwSignal::new(false);
     let domains = move || {
         state.version.track();
-        state.data.with_value(policy_insights)
+        state.data.with_value(|d| policy_insights(d.report_models()))
     };
     view! {
         <details class="seen" on:toggle=move |ev| {

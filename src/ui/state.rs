@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use super::loader::Source;
 use crate::analysis::{Dataset, Filter, Overview};
+use crate::engine::LoadQueue;
 
 /// Where the page is in its life, as `data-state` on the app root shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,8 +68,14 @@ pub struct AppState {
     pub data: StoredValue<Dataset, LocalStorage>,
     /// Bumped whenever `data` changes; everything shown derives from it.
     pub version: RwSignal<u64>,
-    /// Loads still running.
+    /// Work still running: the load driver and folder walks.
     pub pending: RwSignal<usize>,
+    /// Files waiting to be loaded: the one queue every load goes through.
+    pub queue: StoredValue<LoadQueue<Source>, LocalStorage>,
+    /// Set by Cancel; the driver stops reading and clears it when it ends.
+    pub cancelled: StoredValue<bool>,
+    /// Pastes so far, to number pasted files even while they wait in the queue.
+    pub pastes: StoredValue<usize>,
     /// Progress of the current load.
     pub progress: RwSignal<Progress>,
     /// The active filters; everything shown derives from them and `data`.
@@ -101,6 +109,9 @@ impl AppState {
             data,
             version,
             pending: RwSignal::new(0),
+            queue: StoredValue::new_local(LoadQueue::new()),
+            cancelled: StoredValue::new(false),
+            pastes: StoredValue::new(0),
             progress: RwSignal::new(Progress::default()),
             filter,
             all,

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::state::AppState;
 use crate::analysis::table::{sorted_indices, SortState, Sortable};
-use crate::analysis::toggle;
+use crate::analysis::FilterField;
 use crate::format;
 
 /// A sortable column header.
@@ -84,10 +84,53 @@ fn sorted<T: Sortable + Clone>(rows: &[T], sort: &SortState) -> Vec<T> {
     sorted_indices(rows, sort).into_iter().map(|i| rows[i].clone()).collect()
 }
 
-/// A bar showing a share of the largest value, for at-a-glance comparison.
-pub(super) fn bar(value: u64, max: u64, tone: &'static str) -> impl IntoView {
-    let pct = if max > 0 { value as f64 * 100.0 / max as f64 } else { 0.0 };
-    view! { <span class=format!("bar {tone}") aria-hidden="true"><span style:width=format!("{pct:.1}%")></span></span> }
+/// A bar showing a share of the largest value in its column. The maximum
+/// is a signal: when it changes, rows that stay mounted redraw their bar.
+pub(super) fn bar(value: u128, max: Signal<u128>, tone: &'static str) -> impl IntoView {
+    let width = move || {
+        let max = max.get();
+        let pct = if max > 0 { value as f64 * 100.0 / max as f64 } else { 0.0 };
+        format!("{pct:.1}%")
+    };
+    view! { <span class=format!("bar {tone}") aria-hidden="true"><span style:width=width></span></span> }
+}
+
+/// A table row that selects a filter value: a click, Enter or Space toggles
+/// it, and its state is announced. Attributes given after `{..}` (the test
+/// hooks) land on the `<tr>`.
+#[component]
+pub(super) fn SelectRow(
+    #[prop(into)] selected: Signal<bool>,
+    #[prop(into)] on_toggle: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" || ev.key() == " " {
+            // Space would scroll the page.
+            ev.prevent_default();
+            on_toggle.run(());
+        }
+    };
+    view! {
+        <tr
+            class="clickable"
+            class:selected=move || selected.get()
+            tabindex="0"
+            aria-selected=move || if selected.get() { "true" } else { "false" }
+            on:click=move |_| on_toggle.run(())
+            on:keydown=on_key
+        >
+            {children()}
+        </tr>
+    }
+}
+
+/// Whether the filter selects `key` in `field`, and a callback that toggles it.
+pub(super) fn selector(state: AppState, field: FilterField, key: String) -> (Signal<bool>, Callback<()>) {
+    let k = key.clone();
+    let selected = Signal::derive(move || state.filter.with(|f| f.selects(field, &k)));
+    let on_toggle = Callback::new(move |()| state.filter.update(|f| f.toggle(field, &key)));
+    (selected, on_toggle)
 }
 
 fn domain_label(d: &str) -> String {
@@ -113,7 +156,9 @@ fn DomainTable() -> impl IntoView {
     let state = expect_context::<AppState>();
     let sort = RwSignal::new(SortState::new("failed", true));
     let rows = move || sorted(&state.snapshot.get().overview.domains, &sort.get());
-    let max = move || state.snapshot.get().overview.domains.iter().map(|r| r.totals.failed).max().unwrap_or(0);
+    let max = Signal::derive(move || {
+        state.snapshot.get().overview.domains.iter().map(|r| r.totals.failed).max().unwrap_or(0)
+    });
     view! {
         <section class="panel" aria-labelledby="domains-title">
             <div class="panel-head"><h2 id="domains-title">"Policy domains"</h2></div>
@@ -128,19 +173,25 @@ fn DomainTable() -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         <For each=rows key=|r| (r.domain.clone(), r.reports, r.totals) let:r>
-                            <tr class="clickable"
-                                tabindex="0"
-                                class:selected={let k = r.domain.clone(); move || state.filter.with(|f| f.domain.as_deref() == Some(k.as_str()))}
-                                on:click={let k = r.domain.clone(); move |_| state.filter.update(|f| toggle(&mut f.domain, &k))}
-                                on:keydown={let k = r.domain.clone(); move |ev| if ev.key() == "Enter" { state.filter.update(|f| toggle(&mut f.domain, &k)) }}
-                                data-testid="domain-row" data-domain=r.domain.clone()
-                                data-successful=r.totals.successful.to_string() data-failed=r.totals.failed.to_string()>
-                                <td class="strong">{domain_label(&r.domain)}</td>
-                                <td class="num">{format::count(r.reports as u64)}</td>
-                                <td class="num">{format::count(r.totals.successful)}</td>
-                                <td class="num">{format::count(r.totals.failed)}{bar(r.totals.failed, max(), "bad")}</td>
-                                <td class="num">{format::percent(r.totals.success_rate())}</td>
-                            </tr>
+                            {
+                                let (selected, on_toggle) = selector(state, FilterField::Domain, r.domain.clone());
+                                let note = (r.multi_policy_reports > 0).then(|| multi_policy_note(r.multi_policy_reports));
+                                let (label, reports, totals) = (domain_label(&r.domain), r.reports, r.totals);
+                                view! {
+                                    <SelectRow selected=selected on_toggle={on_toggle} {..}
+                                        data-testid="domain-row" data-domain=r.domain.clone()
+                                        data-successful=r.totals.successful.to_string() data-failed=r.totals.failed.to_string()>
+                                        <td class="strong">
+                                            {label}
+                                            {note.map(|n| view! { <span class="row-note small muted">{n}</span> })}
+                                        </td>
+                                        <td class="num">{format::count(reports as u64)}</td>
+                                        <td class="num">{format::count(totals.successful)}</td>
+                                        <td class="num">{format::count(totals.failed)}{bar(totals.failed, max, "bad")}</td>
+                                        <td class="num">{format::percent(totals.success_rate())}</td>
+                                    </SelectRow>
+                                }
+                            }
                         </For>
                     </tbody>
                 </table>
@@ -168,19 +219,21 @@ fn OrgTable() -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         <For each=rows key=|r| (r.org.clone(), r.reports, r.totals) let:r>
-                            <tr class="clickable"
-                                tabindex="0"
-                                class:selected={let k = r.org.clone(); move || state.filter.with(|f| f.org.as_deref() == Some(k.as_str()))}
-                                on:click={let k = r.org.clone(); move |_| state.filter.update(|f| toggle(&mut f.org, &k))}
-                                on:keydown={let k = r.org.clone(); move |ev| if ev.key() == "Enter" { state.filter.update(|f| toggle(&mut f.org, &k)) }}
-                                data-testid="org-row" data-org=r.org.clone() data-reports=r.reports.to_string()
-                                data-successful=r.totals.successful.to_string() data-failed=r.totals.failed.to_string()>
-                                <td class="strong">{r.org.clone()}</td>
-                                <td class="num">{format::count(r.reports as u64)}</td>
-                                <td class="num">{format::count(r.totals.successful)}</td>
-                                <td class="num">{format::count(r.totals.failed)}</td>
-                                <td class="num">{format::percent(r.totals.success_rate())}</td>
-                            </tr>
+                            {
+                                let (selected, on_toggle) = selector(state, FilterField::Org, r.org.clone());
+                                let (org, reports, totals) = (r.org.clone(), r.reports, r.totals);
+                                view! {
+                                    <SelectRow selected=selected on_toggle={on_toggle} {..}
+                                        data-testid="org-row" data-org=r.org.clone() data-reports=r.reports.to_string()
+                                        data-successful=r.totals.successful.to_string() data-failed=r.totals.failed.to_string()>
+                                        <td class="strong">{org}</td>
+                                        <td class="num">{format::count(reports as u64)}</td>
+                                        <td class="num">{format::count(totals.successful)}</td>
+                                        <td class="num">{format::count(totals.failed)}</td>
+                                        <td class="num">{format::percent(totals.success_rate())}</td>
+                                    </SelectRow>
+                                }
+                            }
                         </For>
                     </tbody>
                 </table>
@@ -194,7 +247,9 @@ fn ResultTypeTable() -> impl IntoView {
     let state = expect_context::<AppState>();
     let sort = RwSignal::new(SortState::new("sessions", true));
     let rows = move || sorted(&state.snapshot.get().overview.result_types, &sort.get());
-    let max = move || state.snapshot.get().overview.result_types.iter().map(|r| r.sessions).max().unwrap_or(0);
+    let max = Signal::derive(move || {
+        state.snapshot.get().overview.result_types.iter().map(|r| r.sessions).max().unwrap_or(0)
+    });
     let empty = move || state.snapshot.get().overview.result_types.is_empty();
     view! {
         <section class="panel" aria-labelledby="types-title">
@@ -210,17 +265,19 @@ fn ResultTypeTable() -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             <For each=rows key=|r| (r.result_type.clone(), r.sessions, r.details, r.domains) let:r>
-                                <tr class="clickable"
-                                tabindex="0"
-                                class:selected={let k = r.result_type.clone(); move || state.filter.with(|f| f.result_type.as_deref() == Some(k.as_str()))}
-                                on:click={let k = r.result_type.clone(); move |_| state.filter.update(|f| toggle(&mut f.result_type, &k))}
-                                on:keydown={let k = r.result_type.clone(); move |ev| if ev.key() == "Enter" { state.filter.update(|f| toggle(&mut f.result_type, &k)) }}
-                                data-testid="result-type-row" data-result-type=r.result_type.clone() data-sessions=r.sessions.to_string()>
-                                    <td><code class="rtype">{r.result_type.clone()}</code></td>
-                                    <td class="num">{format::count(r.sessions)}{bar(r.sessions, max(), "bad")}</td>
-                                    <td class="num">{format::count(r.details as u64)}</td>
-                                    <td class="num">{format::count(r.domains as u64)}</td>
-                                </tr>
+                                {
+                                    let (selected, on_toggle) = selector(state, FilterField::ResultType, r.result_type.clone());
+                                    let (rtype, sessions, details, domains) = (r.result_type.clone(), r.sessions, r.details, r.domains);
+                                    view! {
+                                        <SelectRow selected=selected on_toggle={on_toggle} {..}
+                                            data-testid="result-type-row" data-result-type=r.result_type.clone() data-sessions=r.sessions.to_string()>
+                                            <td><code class="rtype">{rtype}</code></td>
+                                            <td class="num">{format::count(sessions)}{bar(sessions, max, "bad")}</td>
+                                            <td class="num">{format::count(details as u64)}</td>
+                                            <td class="num">{format::count(domains as u64)}</td>
+                                        </SelectRow>
+                                    }
+                                }
                             </For>
                         </tbody>
                     </table>
@@ -324,6 +381,13 @@ pub fn FailureTable() -> impl IntoView {
             </section>
         </Show>
     }
+}
+
+/// The short note on a domain row whose sessions some reports gave twice.
+pub(super) fn multi_policy_note(reports: usize) -> String {
+    let n = format::count(reports as u64);
+    let noun = if reports == 1 { "report" } else { "reports" };
+    format!("evaluated under several policies in {n} {noun}; sessions counted once")
 }
 
 fn or_dash(s: String) -> String {

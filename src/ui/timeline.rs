@@ -49,7 +49,7 @@ fn chart(days: Vec<DayRow>, state: AppState) -> impl IntoView {
     let max_rate =
         days.iter().filter_map(|d| d.totals.success_rate().map(|r| 1.0 - r)).fold(0.0f64, f64::max).max(0.01);
     let plot_h = H - TOP - BOTTOM;
-    let y = move |v: u64| TOP + plot_h * (1.0 - v as f64 / max as f64);
+    let y = move |v: u128| TOP + plot_h * (1.0 - v as f64 / max as f64);
     let selected = state.filter.with_untracked(|f| (f.from, f.to));
     let label_every = (days.len() / 8).max(1);
     // Over a year, labels need the year; within one, month and day are clearer.

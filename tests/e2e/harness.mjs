@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -78,4 +79,84 @@ export class Check {
   done() {
     if (this.problems.length) throw new Error(`${this.problems.length} mismatch(es):\n  ${this.problems.slice(0, 30).join('\n  ')}`);
   }
+}
+
+/** Parses CSV (RFC 4180: quoted fields, doubled quotes, CRLF or LF) into rows of fields. */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === '') quoted = true;
+    else if (ch === ',') { row.push(field); field = ''; }
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += ch;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+/** CSV text as objects keyed by the header row; every row must have every column. */
+export function csvRecords(text) {
+  const [head, ...rows] = parseCsv(text);
+  return rows.map((r) => {
+    if (r.length !== head.length) throw new Error(`CSV row has ${r.length} fields, header has ${head.length}: ${r.join('|')}`);
+    return Object.fromEntries(head.map((h, i) => [h, r[i]]));
+  });
+}
+
+/** Thrown by a test that cannot run here; the runner prints SKIPPED with the reason. */
+export class Skip extends Error {}
+
+/** A zip archive (deflated entries, central directory) of { name: Buffer }. */
+export function makeZip(files) {
+  const locals = [];
+  const central = [];
+  let offset = 0;
+  for (const [name, data] of Object.entries(files)) {
+    const body = zlib.deflateRawSync(data);
+    const nameBuf = Buffer.from(name);
+    const common = Buffer.alloc(26);
+    common.writeUInt16LE(20, 0); // version needed
+    common.writeUInt16LE(0, 2); // flags
+    common.writeUInt16LE(8, 4); // deflate
+    common.writeUInt32LE(0, 6); // time, date
+    common.writeUInt32LE(zlib.crc32(data) >>> 0, 10);
+    common.writeUInt32LE(body.length, 14);
+    common.writeUInt32LE(data.length, 18);
+    common.writeUInt16LE(nameBuf.length, 22);
+    common.writeUInt16LE(0, 24);
+    const local = Buffer.concat([Buffer.from([0x50, 0x4b, 3, 4]), common, nameBuf, body]);
+    // comment length, disk number, internal and external attributes, then the offset
+    const tail = Buffer.alloc(14);
+    tail.writeUInt32LE(offset, 10);
+    central.push(Buffer.concat([Buffer.from([0x50, 0x4b, 1, 2, 20, 0]), common, tail, nameBuf]));
+    locals.push(local);
+    offset += local.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(central.length, 8);
+  end.writeUInt16LE(central.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+/** Pastes text on the page as Ctrl+V outside a text field does. */
+export async function pasteText(page, text) {
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
 }

@@ -6,6 +6,12 @@ Usage: expected_real.py DIR [DIR...] > expected.json
 
 For each .json, .json.gz, .eml or .elm file it lists the reports inside with
 their identity and session totals (summary totals; a missing total counts 0).
+
+Session rule (../shared/contract.md): within one report, policy entries that
+share a non-empty policy domain (compared lower-case, without a trailing dot)
+describe the same sessions; only the entry with the most sessions counts
+(successful + failed; on a tie, more failures; then the first). Entries
+without a policy domain are all summed.
 """
 import email
 import email.policy
@@ -55,14 +61,31 @@ def count(v):
     return int(v)
 
 
+def domain_of(p):
+    d = (p.get("policy") or {}).get("policy-domain")
+    return d.strip().rstrip(".").lower() if isinstance(d, str) else ""
+
+
 def summarize(r):
     ok = failed = details = 0
+    best = {}  # domain -> (rank, ok, failed) of the entry that counts
     for p in r.get("policies", []):
         s = p.get("summary", {})
-        ok += count(s.get("total-successful-session-count"))
-        failed += count(s.get("total-failure-session-count"))
-        for d in p.get("failure-details") or []:
-            details += count(d.get("failed-session-count"))
+        p_ok = count(s.get("total-successful-session-count"))
+        p_failed = count(s.get("total-failure-session-count"))
+        d = domain_of(p)
+        if d == "":
+            ok += p_ok
+            failed += p_failed
+        else:
+            rank = (p_ok + p_failed, p_failed)
+            if d not in best or rank > best[d][0]:
+                best[d] = (rank, p_ok, p_failed)
+        for fd in p.get("failure-details") or []:
+            details += count(fd.get("failed-session-count"))
+    for _, b_ok, b_failed in best.values():
+        ok += b_ok
+        failed += b_failed
     return {
         "organization": r.get("organization-name"),
         "report_id": r.get("report-id"),
