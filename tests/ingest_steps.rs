@@ -8,8 +8,8 @@ mod common;
 use tlsrpt_viewer::ingest::build::zip;
 use tlsrpt_viewer::ingest::{extract, Extracted, IngestError, Job, Limits};
 
-/// Payloads (origin, bytes), skipped parts and errors, each as text.
-type Found = (Vec<(String, Vec<u8>)>, Vec<String>, Vec<String>);
+/// Payloads (origin, bytes), then skipped parts, errors and notes, each as text.
+type Found = (Vec<(String, Vec<u8>)>, Vec<String>, Vec<String>, Vec<String>);
 
 /// Everything an extraction found, in a comparable form.
 fn summary(x: &Extracted) -> Found {
@@ -17,6 +17,7 @@ fn summary(x: &Extracted) -> Found {
         x.payloads.iter().map(|p| (p.origin.clone(), p.json.clone())).collect(),
         x.skipped.iter().map(|s| format!("{}|{}", s.origin, s.what)).collect(),
         x.errors.iter().map(|e| format!("{}|{}", e.origin, e.what)).collect(),
+        x.notes.iter().map(|n| format!("{}|{}", n.origin, n.what)).collect(),
     )
 }
 
@@ -29,6 +30,7 @@ fn stepwise(bytes: &[u8], limits: &Limits) -> Extracted {
         all.payloads.extend(x.payloads);
         all.skipped.extend(x.skipped);
         all.errors.extend(x.errors);
+        all.notes.extend(x.notes);
         steps += 1;
         assert!(steps <= 10_000_000, "the job never ends");
     }

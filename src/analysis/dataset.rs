@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::ingest::{self, Extracted, Format, Job, Limits, MailMeta, Payload};
-use crate::report::{normalize_domain, parse_report, Report, Warning};
+use crate::report::{normalize_domain, parse_documents, Parsed, Report, Warning};
 
 /// How a file fared, as the file list shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,8 +64,10 @@ pub struct FileOutcome {
     pub error_count: usize,
     /// Warnings in all.
     pub warning_count: usize,
-    /// Parts that are not reports, with why.
+    /// Parts that are not reports, with why, at most [`MAX_PROBLEMS_PER_FILE`].
     pub skipped: Vec<ingest::Located<String>>,
+    /// Parts that are not reports, in all (the list above may be capped).
+    pub skipped_count: usize,
     /// The e-mail headers, when the file is a single message.
     pub mail: Option<MailMeta>,
 }
@@ -102,8 +104,8 @@ impl FileOutcome {
         if self.duplicates > 0 {
             facts.push(format!("{} already loaded (skipped)", count(self.duplicates)));
         }
-        if !self.skipped.is_empty() {
-            facts.push(format!("{} parts without a report", count(self.skipped.len())));
+        if self.skipped_count > 0 {
+            facts.push(format!("{} parts without a report", count(self.skipped_count)));
         }
         facts.join(" · ")
     }
@@ -136,9 +138,10 @@ impl FileOutcome {
         (!bits.is_empty()).then(|| bits.join(" · "))
     }
 
-    /// Problems recorded beyond the kept list (shown as "… and N more").
+    /// Problems and skipped parts recorded beyond the kept lists (shown as "… and N more").
     pub fn hidden_problems(&self) -> usize {
         (self.error_count + self.warning_count).saturating_sub(self.problems.len())
+            + self.skipped_count.saturating_sub(self.skipped.len())
     }
 
     fn push(&mut self, origin: String, is_error: bool, message: String) {
@@ -274,6 +277,7 @@ impl Dataset {
             error_count: 0,
             warning_count: 0,
             skipped: Vec::new(),
+            skipped_count: 0,
             mail: None,
         }
     }
@@ -326,7 +330,12 @@ impl Dataset {
         for e in extracted.errors {
             outcome.push(e.origin, true, e.what.to_string());
         }
-        outcome.skipped.extend(extracted.skipped);
+        for n in extracted.notes {
+            outcome.push(n.origin, false, n.what);
+        }
+        outcome.skipped_count += extracted.skipped.len() + extracted.skipped_unlisted;
+        let room = MAX_PROBLEMS_PER_FILE.saturating_sub(outcome.skipped.len());
+        outcome.skipped.extend(extracted.skipped.into_iter().take(room));
         let single_mail = matches!(outcome.format, Some(Format::Email));
         for payload in extracted.payloads {
             if single_mail && outcome.mail.is_none() {
@@ -356,7 +365,7 @@ impl Dataset {
             self.open = None;
             let outcome = &mut self.files[id];
             if outcome.reports == 0 && outcome.error_count == 0 {
-                let why = match outcome.skipped.len() {
+                let why = match outcome.skipped_count {
                     0 => "no TLS report found in the file".to_owned(),
                     n => format!("no TLS report found in the file ({n} parts without one)"),
                 };
@@ -367,19 +376,29 @@ impl Dataset {
     }
 
     fn add_payload(&mut self, outcome: &mut FileOutcome, payload: Payload) {
-        let parsed = match parse_report(&payload.json) {
-            Ok(p) => p,
-            Err(e) => {
-                outcome.push(payload.origin, true, e.to_string());
-                return;
+        let docs = parse_documents(&payload.json);
+        let several = docs.len() > 1;
+        for (i, doc) in docs.into_iter().enumerate() {
+            let origin = match (several, payload.origin.is_empty()) {
+                (false, _) => payload.origin.clone(),
+                (true, true) => format!("report {}", i + 1),
+                (true, false) => format!("{} › report {}", payload.origin, i + 1),
+            };
+            match doc {
+                Ok(parsed) => self.add_parsed(outcome, parsed, &payload, origin),
+                Err(e) => outcome.push(origin, true, e.to_string()),
             }
-        };
+        }
+    }
+
+    /// Adds one parsed report of a payload: warnings, de-duplication, storage.
+    fn add_parsed(&mut self, outcome: &mut FileOutcome, parsed: Parsed, payload: &Payload, origin: String) {
         outcome.reports += 1;
         let mut warnings = parsed.warnings;
         if let Some(mail) = &payload.mail {
             warnings.extend(cross_check(&parsed.report, mail));
         }
-        let label = payload.origin.clone();
+        let label = origin.clone();
         for w in &warnings {
             outcome.push(label.clone(), false, w.to_string());
         }
@@ -405,9 +424,13 @@ impl Dataset {
                     report: parsed.report,
                     warnings,
                     file: outcome.id,
-                    origin: payload.origin,
+                    origin,
                     duplicate_files: Vec::new(),
-                    raw: String::from_utf8_lossy(&payload.json).into(),
+                    // With several reports in one payload, each keeps its own text.
+                    raw: match parsed.text {
+                        Some(text) => text,
+                        None => String::from_utf8_lossy(&payload.json).into(),
+                    },
                 });
             }
         }

@@ -77,3 +77,20 @@ pub fn mbox(messages: &[&[u8]]) -> Vec<u8> {
     }
     out
 }
+
+/// Base64 (RFC 4648, padded) of `data`, in lines of 76 characters as e-mail carries it.
+pub fn base64(data: &[u8]) -> Vec<u8> {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(data.len() * 4 / 3 + data.len() / 57 * 2 + 4);
+    for (i, chunk) in data.chunks(3).enumerate() {
+        if i > 0 && i % 19 == 0 {
+            out.extend_from_slice(b"\r\n");
+        }
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for k in 0..4 {
+            out.push(if k <= chunk.len() { A[(n >> (18 - 6 * k) & 63) as usize] } else { b'=' });
+        }
+    }
+    out
+}

@@ -52,25 +52,27 @@ const INITIAL_OUT: usize = 4096;
 
 /// Inflates every member of a gzip file into one buffer of at most `limit` bytes.
 ///
-/// Trailing zero padding after the last member (tape-style) is ignored; other
-/// trailing bytes that are not a gzip member are an error.
+/// Trailing bytes after the last member that are not a gzip member (zero
+/// padding, a newline, junk) are ignored; [`gunzip_into`] says how many.
 pub fn gunzip(data: &[u8], limit: usize) -> Result<Vec<u8>, GzipError> {
     let mut out = Vec::new();
-    gunzip_into(data, limit, &mut out).map(|()| out)
+    gunzip_into(data, limit, &mut out).map(|_| out)
 }
 
 /// Like [`gunzip`], into `out`. Whatever the outcome, `out.len()` is what was
 /// inflated, so a caller can charge a failed stream for the work it caused.
-pub fn gunzip_into(data: &[u8], limit: usize, out: &mut Vec<u8>) -> Result<(), GzipError> {
+/// Returns how many bytes after the last member were not gzip (a newline,
+/// padding, junk): the members before them stand.
+pub fn gunzip_into(data: &[u8], limit: usize, out: &mut Vec<u8>) -> Result<usize, GzipError> {
     let mut pos = 0;
     loop {
         pos += member(&data[pos..], out, limit)?;
         let rest = &data[pos..];
         if rest.iter().all(|&b| b == 0) {
-            return Ok(());
+            return Ok(0);
         }
         if !rest.starts_with(&[0x1f, 0x8b]) {
-            return Err(GzipError::BadHeader("unexpected bytes after the last member"));
+            return Ok(rest.len());
         }
     }
 }

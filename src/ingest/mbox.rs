@@ -8,7 +8,9 @@ use std::borrow::Cow;
 /// after a line break. mboxo and mboxrd both escape body lines that would look
 /// like one, so a plain prefix test is enough.
 pub fn messages(b: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut pos = 0;
+    // A UTF-8 byte order mark before the first separator (some exporters
+    // write one) must not hide the first message.
+    let mut pos = if b.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
     std::iter::from_fn(move || {
         // Find the separator line that starts the next message.
         loop {

@@ -74,6 +74,11 @@ pub fn parse_message(bytes: &[u8]) -> Message<'_> {
     } else {
         bytes
     };
+    // Some tools save a message with blank lines before its headers; a blank
+    // line there would otherwise end the headers before they begin.
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    let line_start = bytes[..start].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let bytes = &bytes[line_start..];
     let top = parse_entity(bytes, 0);
     let mut leaves = Vec::new();
     collect_leaves(&top, 0, &mut leaves);
@@ -368,8 +373,17 @@ pub fn decode_words(s: &str) -> String {
     out
 }
 
+/// Longest encoded word looked at. RFC 2047 allows 75 characters; real
+/// senders exceed that a little. Bounding the search keeps decoding linear:
+/// a header full of `=?` that never close cannot make it quadratic.
+const MAX_ENCODED_WORD: usize = 1024;
+
 fn decode_one_word(s: &str) -> Option<(String, usize)> {
-    let body = s.strip_prefix("=?")?;
+    let mut cut = s.len().min(MAX_ENCODED_WORD);
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let body = s[..cut].strip_prefix("=?")?;
     let q1 = body.find('?')?;
     let charset = body[..q1].split('*').next()?.to_ascii_lowercase();
     let rest = &body[q1 + 1..];
@@ -499,6 +513,11 @@ impl<'a> Entity<'a> {
         let name = self.filename().map(|n| n.to_ascii_lowercase());
         if name.as_deref().is_some_and(|n| REPORT_SUFFIXES.iter().any(|s| n.ends_with(s))) {
             return true;
+        }
+        if ct.mime == "message/rfc822" {
+            // An enclosed message that was not descended into because it is
+            // itself encoded (base64): decode it and read it as an e-mail.
+            return !self.transfer_encoding_is_identity();
         }
         if ct.mime.starts_with("multipart/") || ct.mime.starts_with("message/") {
             return false;

@@ -31,6 +31,9 @@ pub struct Limits {
     pub max_depth: u8,
     /// Most messages read from one mailbox.
     pub max_messages: usize,
+    /// Most parts (zip entries, e-mail parts, mailbox messages) read from one
+    /// file, nested containers included.
+    pub max_parts: usize,
 }
 
 impl Default for Limits {
@@ -41,6 +44,7 @@ impl Default for Limits {
             max_zip_entries: 100_000,
             max_depth: 6,
             max_messages: 1_000_000,
+            max_parts: 1_000_000,
         }
     }
 }
@@ -87,6 +91,8 @@ pub enum IngestError {
     NoReportInMail,
     /// A mailbox had more messages than the limit; the rest were not read.
     TooManyMessages { limit: usize },
+    /// The file holds more parts than the limit, nested containers included.
+    TooManyParts { limit: usize },
 }
 
 impl fmt::Display for IngestError {
@@ -108,6 +114,11 @@ impl fmt::Display for IngestError {
             IngestError::TooManyMessages { limit } => {
                 write!(f, "the mailbox holds more than {limit} messages; the rest were not read")
             }
+            IngestError::TooManyParts { limit } => write!(
+                f,
+                "the file holds more than {} parts (entries, messages, attachments) in all; the rest were not read",
+                crate::format::count(*limit as u64)
+            ),
         }
     }
 }
@@ -133,10 +144,15 @@ pub struct Extracted {
     pub format: Option<Format>,
     /// Report documents, in file order.
     pub payloads: Vec<Payload>,
-    /// Parts that are not reports (a text body, a README in a zip, a message without a report).
+    /// Parts that are not reports (a text body, a README in a zip, a message
+    /// without a report), at most [`MAX_SKIPPED_LISTED`] per step.
     pub skipped: Vec<Located<String>>,
+    /// Skipped parts beyond those listed.
+    pub skipped_unlisted: usize,
     /// Parts that could not be read.
     pub errors: Vec<Located<IngestError>>,
+    /// Parts that were read, with something odd about them (bytes ignored).
+    pub notes: Vec<Located<String>>,
 }
 
 /// Finds every report document in `bytes`.
@@ -146,6 +162,9 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
     out.format = Some(job.format());
     out
 }
+
+/// Most skipped parts listed per step; the rest are only counted.
+pub const MAX_SKIPPED_LISTED: usize = 1000;
 
 /// A unit of work inside a file.
 enum Unit {
@@ -198,7 +217,7 @@ impl<'a> Job<'a> {
                 _ => units.push(Unit::Whole),
             }
         }
-        let budget = Budget { left: limits.max_total_inflated, spent: false };
+        let budget = Budget { left: limits.max_total_inflated, parts_left: limits.max_parts, spent: false };
         Job { bytes, limits: limits.clone(), budget, format, units, next: 0, planned }
     }
 
@@ -221,6 +240,7 @@ impl<'a> Job<'a> {
     /// inflation budget is spent, the job is done: nothing more is read.
     pub fn step(&mut self, n: usize) -> Extracted {
         let mut out = std::mem::take(&mut self.planned);
+        out.skipped_unlisted = 0;
         let end = self.next.saturating_add(n).min(self.units.len());
         while self.next < end && !self.budget.spent {
             let mut walker = Walker { limits: &self.limits, budget: &mut self.budget, out: &mut out };
@@ -243,10 +263,15 @@ impl<'a> Job<'a> {
 /// cannot be read, is recorded as an error at `origin`.
 fn zip_files(bytes: &[u8], limits: &Limits, origin: &str, errors: &mut Vec<Located<IngestError>>) -> Vec<zip::Entry> {
     let at = |what| Located { origin: origin.to_owned(), what: IngestError::Zip(what) };
-    match zip::entries_with_status(bytes, limits.max_zip_entries) {
+    // Measuring the entries of a cut-off archive may inflate up to one stream's cap.
+    match zip::entries_with_status(bytes, limits.max_zip_entries, limits.max_inflated) {
         Ok((entries, recovered)) => {
             if recovered {
                 errors.push(at(zip::ZipError::Recovered { entries: entries.len() }));
+            }
+            let (entries, overlapping) = zip::without_overlaps(entries);
+            if overlapping > 0 {
+                errors.push(at(zip::ZipError::Overlapping { entries: overlapping }));
             }
             entries.into_iter().filter(|e| !e.is_dir).collect()
         }
@@ -271,6 +296,8 @@ pub(crate) fn join(origin: &str, name: &str) -> String {
 #[derive(Debug)]
 struct Budget {
     left: usize,
+    /// Parts still allowed (zip entries, e-mail parts, mailbox messages).
+    parts_left: usize,
     /// Set when the budget ran out: every loop of the walk, and the job, stop.
     spent: bool,
 }
@@ -287,7 +314,26 @@ impl Walker<'_> {
     }
 
     fn skip(&mut self, origin: &str, why: String) {
-        self.out.skipped.push(Located { origin: origin.to_owned(), what: why });
+        if self.out.skipped.len() < MAX_SKIPPED_LISTED {
+            self.out.skipped.push(Located { origin: origin.to_owned(), what: why });
+        } else {
+            self.out.skipped_unlisted += 1;
+        }
+    }
+
+    /// Counts one part against the file's limit; false (and one error for
+    /// the file, and the walk stops) once the limit is passed.
+    fn part(&mut self, origin: &str) -> bool {
+        if self.budget.spent {
+            return false;
+        }
+        if self.budget.parts_left == 0 {
+            self.budget.spent = true;
+            self.error(origin, IngestError::TooManyParts { limit: self.limits.max_parts });
+            return false;
+        }
+        self.budget.parts_left -= 1;
+        true
     }
 
     /// Charges `n` inflated bytes to the file's budget; false (and one error
@@ -331,7 +377,13 @@ impl Walker<'_> {
                     return;
                 }
                 match result {
-                    Ok(()) => self.walk(&inner, origin, depth + 1, mail, top),
+                    Ok(trailing) => {
+                        if trailing > 0 {
+                            let what = format!("{trailing} bytes after the end of the gzip data were ignored");
+                            self.out.notes.push(Located { origin: origin.clone(), what });
+                        }
+                        self.walk(&inner, origin, depth + 1, mail, top)
+                    }
                     Err(e) => self.error(&origin, IngestError::Gzip(e)),
                 }
             }
@@ -362,6 +414,9 @@ impl Walker<'_> {
     /// Reads one zip entry, charging what it inflated.
     fn zip_entry(&mut self, bytes: &[u8], entry: &zip::Entry, origin: &str, depth: u8, mail: Option<Rc<MailMeta>>) {
         let here = join(origin, &entry.name);
+        if !self.part(&here) {
+            return;
+        }
         let mut data = Vec::new();
         let result = zip::read_into(bytes, entry, self.cap(), &mut data);
         // An entry that declares more than the budget has left is refused
@@ -383,10 +438,10 @@ impl Walker<'_> {
         let meta = Rc::new(msg.meta());
         let found_before = self.out.payloads.len() + self.out.errors.len();
         for part in msg.report_parts() {
-            if self.stopped() {
+            let here = join(origin, &part.label());
+            if !self.part(&here) {
                 return;
             }
-            let here = join(origin, &part.label());
             match part.decoded_body() {
                 Ok(body) => self.walk(&body, here, depth + 1, Some(meta.clone()), false),
                 Err(e) => self.skip(&here, format!("body could not be decoded: {e}")),
@@ -417,6 +472,9 @@ impl Walker<'_> {
     /// One mailbox message (numbered from 0), `>From ` lines unescaped.
     fn message(&mut self, msg: &[u8], i: usize, origin: &str, depth: u8) {
         let here = join(origin, &format!("message {}", i + 1));
+        if !self.part(&here) {
+            return;
+        }
         let msg = mbox::unescape(msg);
         self.walk_mail(&msg, &here, depth + 1, false);
     }

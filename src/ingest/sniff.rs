@@ -39,6 +39,13 @@ pub fn sniff(bytes: &[u8]) -> Format {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return Format::Zip;
     }
+    // UTF-16 JSON with a byte-order mark: `{` or `[` as the first character.
+    if let [0xFF | 0xFE, 0xFE | 0xFF, a, b, ..] = bytes {
+        let first = if bytes[0] == 0xFF { [*a, *b] } else { [*b, *a] };
+        if bytes[0] != bytes[1] && matches!(first, [b'{' | b'[' | b' ' | b'\n' | b'\r' | b'\t', 0]) {
+            return Format::Json;
+        }
+    }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let start = body.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(body.len());
     let body = &body[start..];

@@ -27,6 +27,8 @@ pub enum ZipError {
     TooLarge { limit: usize },
     /// The central directory was missing; entries were recovered from local headers.
     Recovered { entries: usize },
+    /// Entries point at data another entry already uses (a zip-bomb trick).
+    Overlapping { entries: usize },
 }
 
 impl fmt::Display for ZipError {
@@ -47,6 +49,10 @@ impl fmt::Display for ZipError {
                 f,
                 "zip entry inflates to more than {} (possible decompression bomb)",
                 crate::format::bytes(*limit as u64)
+            ),
+            ZipError::Overlapping { entries } => write!(
+                f,
+                "{entries} zip entries point at data another entry already uses (a decompression-bomb trick); they were not read"
             ),
             ZipError::Recovered { entries } => write!(
                 f,
@@ -95,15 +101,21 @@ const LFH: u32 = 0x0403_4b50;
 /// Lists the entries of an archive. When the central directory is missing,
 /// local headers are scanned instead; [`entries_with_status`] also says so.
 pub fn entries(b: &[u8], limit: usize) -> Result<Vec<Entry>, ZipError> {
-    entries_with_status(b, limit).map(|(e, _)| e)
+    entries_with_status(b, limit, DEFAULT_SCAN_BUDGET).map(|(e, _)| e)
 }
 
+/// Bytes a scan of a cut-off archive may inflate by default (see [`entries_with_status`]).
+pub const DEFAULT_SCAN_BUDGET: usize = 64 << 20;
+
 /// Like [`entries`], also saying whether the entries were recovered by scanning.
-pub fn entries_with_status(b: &[u8], limit: usize) -> Result<(Vec<Entry>, bool), ZipError> {
+/// A cut-off archive whose entries put their sizes after the data must be
+/// inflated to find where each entry ends: `scan_budget` bounds the bytes
+/// that scan may inflate in all (the entries found before it ran out stand).
+pub fn entries_with_status(b: &[u8], limit: usize, scan_budget: usize) -> Result<(Vec<Entry>, bool), ZipError> {
     match find_eocd(b) {
         Some(eocd) => central_directory(b, eocd, limit).map(|e| (e, false)),
         None => {
-            let found = scan_local_headers(b, limit)?;
+            let found = scan_local_headers(b, limit, scan_budget)?;
             if found.is_empty() {
                 Err(ZipError::NoEntries)
             } else {
@@ -122,8 +134,10 @@ fn find_eocd(b: &[u8]) -> Option<usize> {
 fn central_directory(b: &[u8], eocd: usize, limit: usize) -> Result<Vec<Entry>, ZipError> {
     let t = ZipError::Truncated;
     let mut count = u64::from(u16_at(b, eocd + 10).ok_or(t.clone())?);
+    let mut cd_size = u64::from(u32_at(b, eocd + 12).ok_or(t.clone())?);
     let mut cd_offset = u64::from(u32_at(b, eocd + 16).ok_or(t.clone())?);
-    if count == 0xffff || cd_offset == 0xffff_ffff {
+    let mut zip64 = false;
+    if count == 0xffff || cd_offset == 0xffff_ffff || cd_size == 0xffff_ffff {
         // zip64: a locator sits just before the classic record.
         let loc = eocd.checked_sub(20).ok_or(t.clone())?;
         if u32_at(b, loc) == Some(0x0706_4b50) {
@@ -132,16 +146,35 @@ fn central_directory(b: &[u8], eocd: usize, limit: usize) -> Result<Vec<Entry>, 
                 return Err(t);
             }
             count = u64_at(b, rec + 32).ok_or(t.clone())?;
+            cd_size = u64_at(b, rec + 40).ok_or(t.clone())?;
             cd_offset = u64_at(b, rec + 48).ok_or(t.clone())?;
+            zip64 = true;
         }
     }
     if count > limit as u64 {
         return Err(ZipError::TooManyEntries { count, limit });
     }
-    let mut out = Vec::with_capacity(count as usize);
-    let mut pos = usize::try_from(cd_offset).map_err(|_| t.clone())?;
-    for _ in 0..count {
+    // The 16-bit entry count of the classic record wraps past 65,535 entries
+    // (some tools write no zip64 record then): walk the directory to its
+    // stated size instead, and trust the count only for zip64.
+    let start = usize::try_from(cd_offset).map_err(|_| t.clone())?;
+    let cd_end = usize::try_from(cd_offset.saturating_add(cd_size)).map_err(|_| t.clone())?.min(eocd);
+    let by_size = !zip64 && cd_end > start;
+    let mut out = Vec::with_capacity(count.min(65_536) as usize);
+    let mut pos = start;
+    loop {
+        let more = if by_size { pos < cd_end } else { (out.len() as u64) < count };
+        if !more {
+            break;
+        }
+        if out.len() >= limit {
+            return Err(ZipError::TooManyEntries { count: out.len() as u64 + 1, limit });
+        }
         if u32_at(b, pos) != Some(CDH) {
+            if by_size && !out.is_empty() {
+                // The stated size overshoots; the entries read so far stand.
+                break;
+            }
             return Err(t);
         }
         let h = b.get(pos..pos + 46).ok_or(t.clone())?;
@@ -190,9 +223,11 @@ fn apply_zip64_extra(e: &mut Entry, mut extra: &[u8]) {
 }
 
 /// Walks local headers from the start, for archives cut before their directory.
-fn scan_local_headers(b: &[u8], limit: usize) -> Result<Vec<Entry>, ZipError> {
+fn scan_local_headers(b: &[u8], limit: usize, mut budget: usize) -> Result<Vec<Entry>, ZipError> {
     let mut out = Vec::new();
     let mut pos = 0usize;
+    // One buffer for every entry that must be inflated to be measured.
+    let mut sink = Vec::new();
     while u32_at(b, pos) == Some(LFH) {
         if out.len() >= limit {
             return Err(ZipError::TooManyEntries { count: out.len() as u64 + 1, limit });
@@ -211,8 +246,10 @@ fn scan_local_headers(b: &[u8], limit: usize) -> Result<Vec<Entry>, ZipError> {
         if flags & 8 != 0 && method == 8 {
             // Sizes follow the data in a descriptor: inflate to find where the data ends.
             let Some(rest) = b.get(data..) else { break };
-            let mut sink = Vec::new();
-            let Ok(used) = inflate_raw(rest, &mut sink, 64 << 20) else { break };
+            sink.clear();
+            let result = inflate_raw(rest, &mut sink, budget);
+            budget = budget.saturating_sub(sink.len());
+            let Ok(used) = result else { break };
             compressed = used as u64;
             uncompressed = sink.len() as u64;
             crc = crc32(&sink);
@@ -239,6 +276,36 @@ fn scan_local_headers(b: &[u8], limit: usize) -> Result<Vec<Entry>, ZipError> {
         pos = next;
     }
     Ok(out)
+}
+
+/// Drops entries whose data overlaps an earlier entry's: in a real archive
+/// each entry's local header and data follow the previous one's, so an entry
+/// starting inside another is a bomb built from one piece of data read many
+/// times. Returns the kept entries, in directory order, and how many were dropped.
+pub fn without_overlaps(entries: Vec<Entry>) -> (Vec<Entry>, usize) {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by_key(|&i| (entries[i].data_start(), i));
+    let mut keep = vec![false; entries.len()];
+    let mut end = 0u64;
+    for i in order {
+        let e = &entries[i];
+        if e.is_dir || e.data_start() >= end {
+            keep[i] = true;
+            if !e.is_dir {
+                end = e.data_start().saturating_add(30).saturating_add(e.compressed);
+            }
+        }
+    }
+    let dropped = keep.iter().filter(|k| !**k).count();
+    let kept = entries.into_iter().zip(keep).filter(|(_, k)| *k).map(|(e, _)| e).collect();
+    (kept, dropped)
+}
+
+impl Entry {
+    /// Where the entry's local header (or recovered data) starts.
+    fn data_start(&self) -> u64 {
+        self.data_offset.map_or(self.local_offset, |d| d.saturating_sub(30))
+    }
 }
 
 /// Reads and checks one entry, inflating at most `cap` bytes.
@@ -328,7 +395,7 @@ pub(crate) mod tests {
     fn truncated_archive_is_recovered() {
         let z = build(&[("a.json", b"{\"a\":1}", true), ("b.json", b"{\"b\":2}", true)]);
         let cut = &z[..z.len() - 30];
-        let (es, recovered) = entries_with_status(cut, 10).unwrap();
+        let (es, recovered) = entries_with_status(cut, 10, DEFAULT_SCAN_BUDGET).unwrap();
         assert!(recovered);
         assert_eq!(es.len(), 2);
         assert_eq!(read(cut, &es[1], 100).unwrap(), b"{\"b\":2}");

@@ -49,11 +49,13 @@ pub fn parse_timestamp(s: &str) -> Option<(UnixSeconds, Leniency)> {
     }
     let hour = digits(&b[11..13])? as i64;
     let minute = digits(&b[14..16])? as i64;
-    // 60 is a leap second; it is folded into the next minute.
     let second = digits(&b[17..19])? as i64;
     if hour > 23 || minute > 59 || second > 60 {
         return None;
     }
+    // 60 is a leap second: it belongs to the minute (and the day) it ends,
+    // so 23:59:60 stays on its own day.
+    let second = second.min(59);
     let mut rest = &b[19..];
     if let Some(frac) = rest.strip_prefix(b".") {
         let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();

@@ -22,6 +22,10 @@ pub struct Warning {
 pub enum WarningKind {
     /// The document began with a UTF-8 byte-order mark.
     ByteOrderMark,
+    /// The JSON was UTF-16 with a byte-order mark (Windows PowerShell writes it so).
+    Utf16,
+    /// Bytes after the end of the report (whitespace, NUL padding or junk) were ignored.
+    TrailingBytes(usize),
     /// A timestamp had no zone designator and was read as UTC (Microsoft does this).
     DateWithoutZone(String),
     /// A timestamp was only a date and was read as midnight UTC.
@@ -100,6 +104,8 @@ impl fmt::Display for Warning {
         use WarningKind::*;
         match &self.kind {
             ByteOrderMark => write!(f, "file starts with a UTF-8 byte-order mark (ignored)"),
+            Utf16 => write!(f, "the JSON is UTF-16 text (read as such)"),
+            TrailingBytes(n) => write!(f, "{n} bytes after the end of the report were ignored"),
             DateWithoutZone(s) => write!(f, "\"{s}\" has no time zone; read as UTC"),
             DateOnly(s) => write!(f, "\"{s}\" is a date without a time; read as midnight UTC"),
             EndAtNextMidnight => write!(f, "range ends at the next midnight instead of 23:59:59"),

@@ -19,28 +19,128 @@ pub struct Parsed {
     pub report: Report,
     /// Every accepted deviation, in document order.
     pub warnings: Vec<Warning>,
+    /// The report's own JSON text, when the bytes held more than this report
+    /// (or were UTF-16); `None` when the bytes are exactly this report.
+    pub text: Option<Box<str>>,
 }
 
-/// Parses one report from JSON bytes (a UTF-8 BOM is allowed).
+/// Parses one report from JSON bytes (a UTF-8 BOM is allowed). Bytes after
+/// the report that are not another report are a warning; a second report is
+/// an error here (use [`parse_documents`] to read every one).
 pub fn parse_report(bytes: &[u8]) -> Result<Parsed, ReportError> {
-    let mut cx = Cx::default();
-    let body = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => {
-            cx.warn(&Path::ROOT, WarningKind::ByteOrderMark);
-            rest
-        }
-        None => bytes,
+    let mut docs = parse_documents(bytes).into_iter();
+    let first = docs.next().unwrap_or_else(|| Err(syntax_error(eof_error())));
+    match docs.next() {
+        None => first,
+        Some(_) => Err(ReportError::Syntax { message: "more than one JSON document".into(), line: 1, column: 1 }),
+    }
+}
+
+/// Every report in JSON bytes: one document, several documents one after
+/// another (JSON Lines, or gzip members concatenated), or an array of
+/// reports. A UTF-8 or UTF-16 byte-order mark is accepted. Whitespace, NUL
+/// padding or junk after the last complete document is a warning on it, never
+/// the loss of the reports before; a document cut short is an error of its own.
+pub fn parse_documents(bytes: &[u8]) -> Vec<Result<Parsed, ReportError>> {
+    let mut lead = Vec::new();
+    let utf8;
+    let body: &[u8] = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        lead.push(Warning { path: String::new(), kind: WarningKind::ByteOrderMark });
+        rest
+    } else if let Some(text) = utf16_text(bytes) {
+        lead.push(Warning { path: String::new(), kind: WarningKind::Utf16 });
+        utf8 = text.into_bytes();
+        &utf8
+    } else {
+        bytes
     };
-    let value: Value = serde_json::from_slice(body).map_err(syntax_error)?;
-    let report = report_from_value(&mut cx, value, || fnv1a(body))?;
-    Ok(Parsed { report, warnings: cx.warnings })
+    let mut out: Vec<Result<Parsed, ReportError>> = Vec::new();
+    let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Value>();
+    let mut start = 0;
+    loop {
+        match stream.next() {
+            None => break,
+            Some(Ok(value)) => {
+                let end = stream.byte_offset();
+                let raw = &body[start..end];
+                start = end;
+                match value {
+                    // An array of reports (what some exporters write).
+                    Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
+                        out.extend(items.into_iter().map(|v| {
+                            let text = serde_json::to_vec_pretty(&v).unwrap_or_default();
+                            one(v, &text, &lead).map(|p| with_text(p, &text))
+                        }));
+                    }
+                    v => out.push(one(v, raw, &lead).map(|p| with_text(p, raw))),
+                }
+            }
+            Some(Err(e)) => {
+                let rest = &body[start..];
+                let trimmed =
+                    rest.iter().position(|b| !b.is_ascii_whitespace()).map_or(&rest[rest.len()..], |i| &rest[i..]);
+                let starts_document = matches!(trimmed.first(), Some(b'{' | b'['));
+                match out.last_mut() {
+                    // Junk after a report: the report stands, with a warning.
+                    Some(Ok(last)) if !starts_document => last
+                        .warnings
+                        .push(Warning { path: String::new(), kind: WarningKind::TrailingBytes(rest.len()) }),
+                    _ => out.push(Err(syntax_error(e))),
+                }
+                break;
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(Err(syntax_error(eof_error())));
+    }
+    // A report that is the whole of the bytes needs no copy of its text.
+    if let [Ok(only)] = out.as_mut_slice() {
+        if lead.iter().all(|w| w.kind != WarningKind::Utf16)
+            && only.text.as_deref().is_some_and(|t| t.len() + 3 >= bytes.len())
+        {
+            only.text = None;
+        }
+    }
+    out
+}
+
+fn with_text(mut p: Parsed, raw: &[u8]) -> Parsed {
+    p.text = Some(String::from_utf8_lossy(raw).trim().into());
+    p
+}
+
+/// The error serde_json gives for an empty document.
+fn eof_error() -> serde_json::Error {
+    serde_json::from_slice::<Value>(b"").expect_err("empty input is an error")
+}
+
+/// JSON text in UTF-16 with a byte-order mark (what Windows PowerShell's `>`
+/// writes), as a string; `None` for anything else.
+fn utf16_text(bytes: &[u8]) -> Option<String> {
+    let (le, rest) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units =
+        rest.chunks_exact(2)
+            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
+    Some(char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect())
+}
+
+/// Parses one decoded document; `raw` is its text, for identity facts the
+/// decoded value lost (a numeric report-id beyond 64 bits).
+fn one(value: Value, raw: &[u8], lead: &[Warning]) -> Result<Parsed, ReportError> {
+    let mut cx = Cx::default();
+    cx.warnings.extend(lead.iter().cloned());
+    let report = report_from_value(&mut cx, value, raw)?;
+    Ok(Parsed { report, warnings: cx.warnings, text: None })
 }
 
 /// Parses one report from an already decoded JSON value.
 pub fn parse_value(value: Value) -> Result<Parsed, ReportError> {
-    let mut cx = Cx::default();
-    let report = report_from_value(&mut cx, value, || 0)?;
-    Ok(Parsed { report, warnings: cx.warnings })
+    one(value, b"", &[])
 }
 
 fn syntax_error(e: serde_json::Error) -> ReportError {
@@ -55,6 +155,54 @@ fn syntax_error(e: serde_json::Error) -> ReportError {
 
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// A key for a report without a report-id, from its content, not its
+/// formatting: the same report saved with other whitespace or key order gets
+/// the same key. Object keys are sorted and numbers written the one way
+/// serde_json writes them.
+fn content_key(v: &Value) -> u64 {
+    fn write(v: &Value, out: &mut Vec<u8>) {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                out.push(b'{');
+                for k in keys {
+                    out.extend_from_slice(Value::String(k.clone()).to_string().as_bytes());
+                    out.push(b':');
+                    write(&m[k.as_str()], out);
+                    out.push(b',');
+                }
+                out.push(b'}');
+            }
+            Value::Array(items) => {
+                out.push(b'[');
+                for i in items {
+                    write(i, out);
+                    out.push(b',');
+                }
+                out.push(b']');
+            }
+            other => out.extend_from_slice(other.to_string().as_bytes()),
+        }
+    }
+    let mut out = Vec::new();
+    write(v, &mut out);
+    fnv1a(&out)
+}
+
+/// The number literal that follows `"report-id":` in a document's text,
+/// exactly as written (for ids too long for 64 bits).
+fn raw_number_id(raw: &[u8]) -> Option<String> {
+    let key = b"\"report-id\"";
+    let at = raw.windows(key.len()).position(|w| w == key)? + key.len();
+    let rest = &raw[at..];
+    let rest = &rest[rest.iter().position(|b| !b.is_ascii_whitespace())?..];
+    let rest = rest.strip_prefix(b":")?;
+    let rest = &rest[rest.iter().position(|b| !b.is_ascii_whitespace())?..];
+    let n = rest.iter().take_while(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')).count();
+    (n > 0).then(|| String::from_utf8_lossy(&rest[..n]).into_owned())
 }
 
 /// A JSON path built only when a warning or error needs it.
@@ -203,8 +351,10 @@ fn object(v: Value, path: &Path<'_>) -> Result<Map<String, Value>, ReportError> 
     }
 }
 
-fn report_from_value(cx: &mut Cx, value: Value, fallback_id: impl FnOnce() -> u64) -> Result<Report, ReportError> {
+fn report_from_value(cx: &mut Cx, value: Value, raw: &[u8]) -> Result<Report, ReportError> {
     let root = Path::ROOT;
+    // Computed before the value is taken apart, and only when it is needed.
+    let content = (value.get("report-id").is_none_or(Value::is_null)).then(|| content_key(&value));
     let mut obj = match value {
         Value::Object(m) => m,
         other => return Err(ReportError::NotAnObject { found: type_name(&other) }),
@@ -241,14 +391,17 @@ fn report_from_value(cx: &mut Cx, value: Value, fallback_id: impl FnOnce() -> u6
     };
     let id_path = root.key("report-id");
     let report_id = match obj.remove("report-id") {
-        // Some reporters use a number; it identifies the report just as well.
+        // Some reporters use a number; it identifies the report just as well,
+        // kept as written when it is too long for 64 bits.
+        Some(Value::Number(n)) if n.is_f64() => raw_number_id(raw).unwrap_or_else(|| n.to_string()),
         Some(Value::Number(n)) => n.to_string(),
         other => match opt_text(cx, other, &id_path)? {
             Some(s) => s,
             None => {
                 cx.warn(&id_path, WarningKind::MissingIdentity("report-id"));
-                // Identical files still de-duplicate: the stand-in is a hash of the bytes.
-                format!("(no report-id {:016x})", fallback_id())
+                // The same report saved twice still de-duplicates: the stand-in
+                // is a key of its content, whatever its formatting.
+                format!("(no report-id {:016x})", content.unwrap_or_default())
             }
         },
     };
