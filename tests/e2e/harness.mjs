@@ -43,7 +43,8 @@ export async function kpi(page, id) {
 
 /** The data-* attributes of every element with a test id, as objects. */
 export async function hookRows(page, testid) {
-  return page.$$eval(`[data-testid="${testid}"]`, (els) => els.map((e) => ({ ...e.dataset, text: e.innerText })));
+  // textContent when innerText is empty: a row scrolled out of view may not be laid out.
+  return page.$$eval(`[data-testid="${testid}"]`, (els) => els.map((e) => ({ ...e.dataset, text: e.innerText || e.textContent })));
 }
 
 /** Drops files on the drop zone through a synthetic DragEvent carrying a real DataTransfer. */
@@ -159,4 +160,54 @@ export async function pasteText(page, text) {
     dt.setData('text/plain', t);
     window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
   }, text);
+}
+
+/**
+ * Drops groups of files on the drop zone from inside the page, `gapMs` apart,
+ * optionally pasting text after the last group and clicking a selector:
+ * in-page timers keep the gaps exact, whatever the test driver's latency.
+ * Resolves to the app's data-state seen just before each later group.
+ */
+export async function dropSequence(page, groups, { gapMs = 20, paste = null, clickAfter = null } = {}) {
+  const payload = groups.map((files) => files.map((f) => ({ name: path.basename(f), b64: fs.readFileSync(f).toString('base64') })));
+  return page.evaluate(async ({ groups, gapMs, paste, clickAfter }) => {
+    const toFile = ({ name, b64 }) => {
+      const bin = atob(b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      return new File([bytes], name);
+    };
+    const prepared = groups.map((g) => g.map(toFile));
+    const zone = document.querySelector('[data-testid="drop-zone"]');
+    const state = () => document.querySelector('[data-testid="app"]').dataset.state;
+    const drop = (files) => {
+      const dt = new DataTransfer();
+      for (const f of files) dt.items.add(f);
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    };
+    const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+    const seen = [];
+    drop(prepared[0]);
+    // The page marks itself loading a few milliseconds after a drop; start
+    // the clock from there, so the gaps fall inside the load.
+    for (let t = 0; t < 1000 && state() !== 'loading'; t += 2) await wait(2);
+    for (const files of prepared.slice(1)) {
+      await wait(gapMs);
+      seen.push(state());
+      drop(files);
+    }
+    if (paste !== null) {
+      await wait(gapMs);
+      seen.push(state());
+      const dt = new DataTransfer();
+      dt.setData('text/plain', paste);
+      window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }
+    if (clickAfter) {
+      await wait(gapMs);
+      seen.push(state());
+      document.querySelector(clickAfter)?.click();
+    }
+    return seen;
+  }, { groups: payload, gapMs, paste, clickAfter });
 }
