@@ -36,7 +36,75 @@ fn fixtures() -> Vec<(Vec<u8>, usize)> {
         .collect()
 }
 
+/// Structure-aware mutations: the shapes that used to cost unbounded work.
+fn structured(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
+    use tlsrpt_viewer::ingest::build::{gzip, zip};
+    match rng.below(4) {
+        // Overlapping entries: one entry's directory record repeated.
+        0 => {
+            let one = zip(&[("a", seed, true)]);
+            let cd = one.windows(4).position(|w| w == b"PK\x01\x02").unwrap_or(one.len());
+            let end = one.windows(4).position(|w| w == b"PK\x05\x06").unwrap_or(one.len());
+            let n = 2 + rng.below(300);
+            let mut v = one[..cd].to_vec();
+            for _ in 0..n {
+                v.extend_from_slice(&one[cd..end]);
+            }
+            let size = (v.len() - cd) as u32;
+            v.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+            v.extend((n as u16).to_le_bytes());
+            v.extend((n as u16).to_le_bytes());
+            v.extend(size.to_le_bytes());
+            v.extend((cd as u32).to_le_bytes());
+            v.extend(0u16.to_le_bytes());
+            v
+        }
+        // Lying sizes: every size field of a zip says 1 byte.
+        1 => {
+            let mut v = zip(&[("a", seed, true), ("b", seed, false)]);
+            for sig in [&b"PK\x03\x04"[..], &b"PK\x01\x02"[..]] {
+                let starts: Vec<usize> = v.windows(4).enumerate().filter(|(_, w)| *w == sig).map(|(i, _)| i).collect();
+                for p in starts {
+                    let at = if sig == b"PK\x03\x04" { p + 18 + 4 * rng.below(2) } else { p + 20 + 4 * rng.below(2) };
+                    if at + 4 <= v.len() {
+                        v[at..at + 4].copy_from_slice(&1u32.to_le_bytes());
+                    }
+                }
+            }
+            v
+        }
+        // Many gzip members, empty ones around the real one.
+        2 => {
+            let empty = gzip(b"");
+            let mut v = Vec::new();
+            for _ in 0..rng.below(3000) {
+                v.extend_from_slice(&empty);
+            }
+            v.extend(gzip(seed));
+            for _ in 0..rng.below(3000) {
+                v.extend_from_slice(&empty);
+            }
+            v
+        }
+        // Long encoded words in the headers of an e-mail carrying the seed.
+        _ => {
+            let mut v =
+                format!("Subject: {}\r\nContent-Type: application/tlsrpt+json\r\n", "=?".repeat(rng.below(200_000)))
+                    .into_bytes();
+            v.extend_from_slice(
+                format!("Content-Disposition: attachment; filename=\"{}\"\r\n\r\n", "=?x?".repeat(rng.below(50_000)))
+                    .as_bytes(),
+            );
+            v.extend_from_slice(seed);
+            v
+        }
+    }
+}
+
 fn mutate(rng: &mut Rng, seed: &[u8], other: &[u8]) -> Vec<u8> {
+    if rng.below(10) == 0 {
+        return structured(rng, seed);
+    }
     let mut v = seed.to_vec();
     for _ in 0..1 + rng.below(4) {
         match rng.below(6) {
@@ -101,7 +169,7 @@ fn bounded_mutation_fuzz() {
         let (a, na) = &seeds[rng.below(seeds.len())];
         let (b, nb) = &seeds[rng.below(seeds.len())];
         let m = mutate(&mut rng, a, b);
-        let r = std::panic::catch_unwind(|| load(&m, na + nb));
+        let r = std::panic::catch_unwind(|| load(&m, 2 * na + nb));
         assert!(r.is_ok(), "iteration {i} panicked on {} bytes", m.len());
     }
 }

@@ -268,20 +268,30 @@ impl<'a> Accumulator<'a> {
             totals: Totals::default(),
         });
         org.reports += 1;
-        let mut domains_here: HashMap<&str, usize> = HashMap::new();
-        for e in &entries {
-            *domains_here.entry(e.domain.as_ref()).or_default() += 1;
-        }
-        for (domain, n) in &domains_here {
-            let row = self.domains.entry(Cow::Owned((*domain).to_owned())).or_insert_with(|| DomainRow {
-                domain: (*domain).to_owned(),
-                reports: 0,
-                totals: Totals::default(),
-                multi_policy_reports: 0,
-            });
-            row.reports += 1;
-            if *n > 1 && !domain.is_empty() {
-                row.multi_policy_reports += 1;
+        // Each domain of the report once, with how many entries name it
+        // (sorted, so a report with thousands of entries stays n log n).
+        let mut here: Vec<&Cow<'a, str>> = entries.iter().map(|e| &e.domain).collect();
+        here.sort_unstable();
+        let mut i = 0;
+        while i < here.len() {
+            let domain = here[i];
+            let n = here[i..].iter().take_while(|d| **d == domain).count();
+            i += n;
+            // Look up by &str: a new key only for a new domain.
+            if !self.domains.contains_key(domain.as_ref()) {
+                let row = DomainRow {
+                    domain: domain.to_string(),
+                    reports: 0,
+                    totals: Totals::default(),
+                    multi_policy_reports: 0,
+                };
+                self.domains.insert(domain.clone(), row);
+            }
+            if let Some(row) = self.domains.get_mut(domain.as_ref()) {
+                row.reports += 1;
+                if n > 1 && !domain.is_empty() {
+                    row.multi_policy_reports += 1;
+                }
             }
         }
         for e in &entries {

@@ -347,18 +347,22 @@ async fn finish_reads(batch: &[Source], reads: Promise) -> Vec<Content> {
         .collect()
 }
 
-/// Gives the main thread back to the browser for one turn of the event loop.
-/// `scheduler.yield()` where the browser has it: nested `setTimeout(0)` is
-/// clamped to 4 ms, which at thousands of slices adds seconds.
+/// Gives the main thread back to the browser for one turn of the event loop,
+/// as an ordinary task behind whatever is queued (input, timers, rendering).
+/// A `MessageChannel` message is not clamped like nested `setTimeout(0)`
+/// (4 ms each, seconds over thousands of slices), and unlike
+/// `scheduler.yield()` it does not jump the queue ahead of the page's other work.
 async fn yield_now() {
-    let scheduler = js_sys::Reflect::get(&js_sys::global(), &"scheduler".into()).ok().filter(|s| s.is_object());
-    if let Some(s) = scheduler {
-        if let Ok(f) = js_sys::Reflect::get(&s, &"yield".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
-            if let Ok(p) = f.call0(&s).and_then(|p| p.dyn_into::<Promise>()) {
-                let _ = JsFuture::from(p).await;
-                return;
+    let promise = Promise::new(&mut |resolve, _reject| match web_sys::MessageChannel::new() {
+        Ok(channel) => {
+            channel.port1().set_onmessage(Some(&resolve));
+            if channel.port2().post_message(&wasm_bindgen::JsValue::NULL).is_err() {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
             }
         }
-    }
-    gloo::timers::future::TimeoutFuture::new(0).await;
+        Err(_) => {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }

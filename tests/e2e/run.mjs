@@ -415,20 +415,21 @@ test('cancel stops a load and keeps what was loaded', async (page) => {
   const c = new Check();
   const dir = path.join(tmp, 'cancel');
   fs.mkdirSync(dir, { recursive: true });
-  const big = reportCopies(20000, 'c');
+  const big = reportCopies(50000, 'c');
   fs.writeFileSync(path.join(dir, 'big.zip'), makeZip(big.files));
   const after = reportCopies(3, 'after');
   for (const [n, b] of Object.entries(after.files)) fs.writeFileSync(path.join(dir, n), b);
-  const seen = await dropSequence(page, [[path.join(dir, 'big.zip'), ...Object.keys(after.files).map((n) => path.join(dir, n))]],
-    { gapMs: 30, clickAfter: '[data-testid="cancel-load"]' });
+  await page.setInputFiles('[data-testid="file-input"]', [path.join(dir, 'big.zip'), ...Object.keys(after.files).map((n) => path.join(dir, n))]);
+  await page.waitForSelector('[data-testid="cancel-load"]', { timeout: 10_000 });
+  // force: no waiting for the button to be "stable" while the bar moves.
+  await page.click('[data-testid="cancel-load"]', { force: true, timeout: 10_000 });
   await waitReady(page);
-  c.eq(seen, ['loading'], 'cancel was pressed during the load');
   const rows = await hookRows(page, 'file-row');
   c.eq(rows.length, 4, 'a row for every file given');
   const loaded = rows.reduce((a, r) => a + +r.reports, 0);
   c.eq(await kpi(page, 'kpi-reports'), loaded, 'KPIs cover exactly what was loaded');
   c.eq(await kpi(page, 'kpi-successful'), big.ok * loaded, 'sessions of what was loaded');
-  c.ok(loaded < 20003, `the load stopped early (${loaded} reports)`);
+  c.ok(loaded < 50003, `the load stopped early (${loaded} reports)`);
   c.ok(rows.some((r) => /cancelled/.test(r.text)), 'rows say the load was cancelled');
   c.ok(!(await page.isVisible('[data-testid="cancel-load"]')), 'no cancel button once stopped');
   c.done();
