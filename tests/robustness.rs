@@ -45,7 +45,7 @@ fn structured(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
             let one = zip(&[("a", seed, true)]);
             let cd = one.windows(4).position(|w| w == b"PK\x01\x02").unwrap_or(one.len());
             let end = one.windows(4).position(|w| w == b"PK\x05\x06").unwrap_or(one.len());
-            let n = 2 + rng.below(300);
+            let n = 2 + rng.below(100);
             let mut v = one[..cd].to_vec();
             for _ in 0..n {
                 v.extend_from_slice(&one[cd..end]);
@@ -77,11 +77,11 @@ fn structured(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
         2 => {
             let empty = gzip(b"");
             let mut v = Vec::new();
-            for _ in 0..rng.below(3000) {
+            for _ in 0..rng.below(500) {
                 v.extend_from_slice(&empty);
             }
             v.extend(gzip(seed));
-            for _ in 0..rng.below(3000) {
+            for _ in 0..rng.below(500) {
                 v.extend_from_slice(&empty);
             }
             v
@@ -89,10 +89,10 @@ fn structured(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
         // Long encoded words in the headers of an e-mail carrying the seed.
         _ => {
             let mut v =
-                format!("Subject: {}\r\nContent-Type: application/tlsrpt+json\r\n", "=?".repeat(rng.below(200_000)))
+                format!("Subject: {}\r\nContent-Type: application/tlsrpt+json\r\n", "=?".repeat(rng.below(20_000)))
                     .into_bytes();
             v.extend_from_slice(
-                format!("Content-Disposition: attachment; filename=\"{}\"\r\n\r\n", "=?x?".repeat(rng.below(50_000)))
+                format!("Content-Disposition: attachment; filename=\"{}\"\r\n\r\n", "=?x?".repeat(rng.below(5_000)))
                     .as_bytes(),
             );
             v.extend_from_slice(seed);
