@@ -4,6 +4,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::ingest::{self, Extracted, Format, Job, Limits, MailMeta, Payload};
+use serde::{Deserialize, Serialize};
+
 use crate::report::{normalize_domain, parse_documents, Parsed, Report, Warning};
 
 /// How a file fared, as the file list shows it.
@@ -29,7 +31,7 @@ impl Status {
 }
 
 /// One line of a file's problem list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// Where inside the file (entry, message, report), empty for the file itself.
     pub origin: String,
@@ -44,7 +46,7 @@ pub struct Problem {
 pub const MAX_PROBLEMS_PER_FILE: usize = 200;
 
 /// The result of loading one file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileOutcome {
     /// Stable id (the order files were given in).
     pub id: usize,
@@ -118,7 +120,10 @@ impl FileOutcome {
             Status::Error => self.reason(),
             Status::Warning => Some(match (self.error_count, self.warning_count) {
                 (0, w) => format!("{w} warning{}", s(w)),
-                (e, w) => format!("{e} part{} unreadable, {w} warning{}", s(e), s(w)),
+                (e, w) => {
+                    let first = self.problems.iter().find(|p| p.is_error).map(|p| format!(" (first: {})", p.message));
+                    format!("{e} part{} unreadable{}, {w} warning{}", s(e), first.unwrap_or_default(), s(w))
+                }
             }),
             Status::Ok => None,
         }
@@ -161,8 +166,8 @@ impl FileOutcome {
 pub struct StoredReport {
     /// The report.
     pub report: Report,
-    /// Deviations found while parsing it (from its first delivery).
-    pub warnings: Vec<Warning>,
+    /// Deviations found while parsing it (from its first delivery), in words.
+    pub warnings: Vec<String>,
     /// The file it was first read from.
     pub file: usize,
     /// Where inside that file.
@@ -181,8 +186,9 @@ pub struct Dataset {
     index: HashMap<(Rc<str>, Rc<str>), usize>,
     duplicates: usize,
     limits: Limits,
-    /// The file whose job is still running, if any.
-    open: Option<usize>,
+    /// The file whose job is still running, if any: its id is `files.len()`,
+    /// and it joins `files` when it is finished.
+    open: Option<FileResult>,
 }
 
 impl Dataset {
@@ -256,30 +262,10 @@ impl Dataset {
 
     /// Records a file that could not be read at all (say, the browser failed to read it).
     pub fn add_unreadable(&mut self, name: &str, size: usize, why: &str) -> &FileOutcome {
-        if let Some(open) = self.open {
-            self.finish_file(open);
-        }
-        let mut outcome = self.blank_outcome(name, size);
-        outcome.push(String::new(), true, why.to_owned());
-        self.files.push(outcome);
-        &self.files[self.files.len() - 1]
-    }
-
-    fn blank_outcome(&self, name: &str, size: usize) -> FileOutcome {
-        FileOutcome {
-            id: self.files.len(),
-            name: name.to_owned(),
-            size,
-            format: None,
-            reports: 0,
-            duplicates: 0,
-            problems: Vec::new(),
-            error_count: 0,
-            warning_count: 0,
-            skipped: Vec::new(),
-            skipped_count: 0,
-            mail: None,
-        }
+        self.close_open();
+        let mut result = FileResult::new(name, size, None);
+        result.outcome.push(String::new(), true, why.to_owned());
+        self.add_result(result)
     }
 
     /// The limits files are read with.
@@ -290,43 +276,209 @@ impl Dataset {
     /// Files whose loading has finished, in the order given (a file still
     /// being read is left out, so views never show half a file).
     pub fn finished_files(&self) -> &[FileOutcome] {
-        match self.open {
-            Some(_) => &self.files[..self.files.len() - 1],
-            None => &self.files,
+        &self.files
+    }
+
+    /// The name of file `id`, finished or still being read.
+    pub fn file_name(&self, id: usize) -> &str {
+        match (self.files.get(id), &self.open) {
+            (Some(f), _) => &f.name,
+            (None, Some(open)) => &open.outcome.name,
+            (None, None) => "",
         }
     }
 
     /// Loads one file: unpacks it, parses every report in it, de-duplicates,
     /// and records what happened. Never fails; problems land in the outcome.
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> &FileOutcome {
-        let mut job = Job::new(bytes, &self.limits);
-        let id = self.start_file(name, bytes.len(), job.format());
-        while !job.is_done() {
-            self.add_extracted(id, job.step(usize::MAX));
+        self.close_open();
+        let result = FileResult::read(name, bytes, &self.limits);
+        self.add_result(result)
+    }
+
+    /// Merges a file read elsewhere (a worker, or [`FileResult::read`]): its
+    /// reports are de-duplicated against everything loaded before it. Results
+    /// merged in the order the files were given give the same data set
+    /// whoever read them and whenever they finished.
+    pub fn add_result(&mut self, result: FileResult) -> &FileOutcome {
+        self.close_open();
+        let FileResult { mut outcome, deliveries } = result;
+        outcome.id = self.files.len();
+        outcome.reports = 0;
+        for d in deliveries {
+            self.add_delivery(&mut outcome, d);
         }
-        self.finish_file(id)
+        self.files.push(outcome);
+        &self.files[self.files.len() - 1]
+    }
+
+    /// Opens a file whose outcome is known (a worker read it) and whose
+    /// reports arrive in chunks ([`Dataset::add_deliveries`]); returns its id.
+    pub fn open_result(&mut self, outcome: FileOutcome) -> usize {
+        self.close_open();
+        let mut result = FileResult { outcome, deliveries: Vec::new() };
+        result.outcome.id = self.files.len();
+        result.outcome.duplicates = 0;
+        // Counted again as the reports are merged: a merge cut short by
+        // Cancel must not claim reports the data set does not hold.
+        result.outcome.reports = 0;
+        self.open = Some(result);
+        self.files.len()
+    }
+
+    /// Merges reports of the open file `id`: de-duplicated against everything before.
+    pub fn add_deliveries(&mut self, id: usize, deliveries: Vec<Delivery>) {
+        let Some(mut open) = self.open.take() else { return };
+        if open.outcome.id == id {
+            for d in deliveries {
+                self.add_delivery(&mut open.outcome, d);
+            }
+        }
+        self.open = Some(open);
     }
 
     /// Opens a file whose contents arrive in steps ([`Job::step`]); returns its id.
     pub fn start_file(&mut self, name: &str, size: usize, format: Format) -> usize {
-        if let Some(open) = self.open {
-            self.finish_file(open);
-        }
-        let mut outcome = self.blank_outcome(name, size);
-        outcome.format = Some(format);
-        self.files.push(outcome);
-        self.open = Some(self.files.len() - 1);
-        self.files.len() - 1
+        self.close_open();
+        let mut result = FileResult::new(name, size, Some(format));
+        result.outcome.id = self.files.len();
+        self.open = Some(result);
+        self.files.len()
     }
 
     /// Adds what one step of a file's job found: parses, de-duplicates, records.
+    /// Reports count in the views at once, before the file is finished.
     pub fn add_extracted(&mut self, id: usize, extracted: Extracted) {
-        if self.open != Some(id) {
-            return;
+        let Some(mut open) = self.open.take() else { return };
+        if open.outcome.id == id {
+            let before = open.outcome.reports;
+            open.add_extracted(extracted);
+            // Counted when merged (below), like every other path.
+            open.outcome.reports = before;
+            for d in std::mem::take(&mut open.deliveries) {
+                self.add_delivery(&mut open.outcome, d);
+            }
         }
-        // Taken out while reports are added, which needs `self` mutably.
-        let placeholder = self.blank_outcome("", 0);
-        let mut outcome = std::mem::replace(&mut self.files[id], placeholder);
+        self.open = Some(open);
+    }
+
+    /// Ends a file whose load was cancelled part-way: what was read stays,
+    /// and the row says the rest was not read.
+    pub fn cancel_file(&mut self, id: usize) {
+        if let Some(open) = self.open.as_mut().filter(|o| o.outcome.id == id) {
+            open.outcome.push(String::new(), true, "the load was cancelled; the rest of the file was not read".into());
+            self.finish_file(id);
+        }
+    }
+
+    /// Closes a file: a file without any report is an error that says so.
+    pub fn finish_file(&mut self, id: usize) -> &FileOutcome {
+        if self.open.as_ref().is_some_and(|o| o.outcome.id == id) {
+            self.close_open();
+        }
+        &self.files[id.min(self.files.len().saturating_sub(1))]
+    }
+
+    fn close_open(&mut self) {
+        if let Some(mut open) = self.open.take() {
+            open.finish();
+            self.files.push(open.outcome);
+        }
+    }
+
+    /// De-duplicates one delivery and stores it, or counts it as a duplicate.
+    fn add_delivery(&mut self, outcome: &mut FileOutcome, d: Delivery) {
+        outcome.reports += 1;
+        let key: (Rc<str>, Rc<str>) = (d.report.organization_name.as_str().into(), d.report.report_id.as_str().into());
+        match self.index.get(&key) {
+            Some(&i) => {
+                outcome.duplicates += 1;
+                self.duplicates += 1;
+                let first = &mut self.reports[i];
+                if first.report != d.report {
+                    outcome.push(
+                        d.origin,
+                        false,
+                        "same organization and report-id as an earlier report, but different content; the first copy is counted".into(),
+                    );
+                }
+                first.duplicate_files.push(outcome.id);
+            }
+            None => {
+                self.index.insert(key, self.reports.len());
+                self.reports.push(StoredReport {
+                    report: d.report,
+                    warnings: d.warnings,
+                    file: outcome.id,
+                    origin: d.origin,
+                    duplicate_files: Vec::new(),
+                    raw: d.raw,
+                });
+            }
+        }
+    }
+}
+
+/// A report found in a file, parsed and checked, not yet de-duplicated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// The report.
+    pub report: Report,
+    /// Its deviations, in words.
+    pub warnings: Vec<String>,
+    /// Where inside the file it was.
+    pub origin: String,
+    /// Its JSON text as it arrived.
+    pub raw: Box<str>,
+}
+
+/// One file read as far as it could be: its outcome (without duplicates,
+/// which only the merge can tell) and the reports found. A worker and the
+/// main thread build it the same way; [`Dataset::add_result`] merges it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileResult {
+    /// What happened to the file.
+    pub outcome: FileOutcome,
+    /// The reports found, in file order.
+    pub deliveries: Vec<Delivery>,
+}
+
+impl FileResult {
+    /// A file with nothing read yet.
+    pub fn new(name: &str, size: usize, format: Option<Format>) -> FileResult {
+        FileResult {
+            outcome: FileOutcome {
+                id: 0,
+                name: name.to_owned(),
+                size,
+                format,
+                reports: 0,
+                duplicates: 0,
+                problems: Vec::new(),
+                error_count: 0,
+                warning_count: 0,
+                skipped: Vec::new(),
+                skipped_count: 0,
+                mail: None,
+            },
+            deliveries: Vec::new(),
+        }
+    }
+
+    /// Reads a whole file: unpacks it and parses every report in it.
+    pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> FileResult {
+        let mut job = Job::new(bytes, limits);
+        let mut result = FileResult::new(name, bytes.len(), Some(job.format()));
+        while !job.is_done() {
+            result.add_extracted(job.step(usize::MAX));
+        }
+        result.finish();
+        result
+    }
+
+    /// Adds what one step of a file's job found: parses and records.
+    pub fn add_extracted(&mut self, extracted: Extracted) {
+        let outcome = &mut self.outcome;
         for e in extracted.errors {
             outcome.push(e.origin, true, e.what.to_string());
         }
@@ -338,44 +490,26 @@ impl Dataset {
         outcome.skipped.extend(extracted.skipped.into_iter().take(room));
         let single_mail = matches!(outcome.format, Some(Format::Email));
         for payload in extracted.payloads {
-            if single_mail && outcome.mail.is_none() {
-                outcome.mail = payload.mail.as_deref().cloned();
+            if single_mail && self.outcome.mail.is_none() {
+                self.outcome.mail = payload.mail.as_deref().cloned();
             }
-            self.add_payload(&mut outcome, payload);
-        }
-        self.files[id] = outcome;
-    }
-
-    /// Ends a file whose load was cancelled part-way: what was read stays,
-    /// and the row says the rest was not read.
-    pub fn cancel_file(&mut self, id: usize) {
-        if self.open == Some(id) {
-            self.files[id].push(
-                String::new(),
-                true,
-                "the load was cancelled; the rest of the file was not read".into(),
-            );
-            self.finish_file(id);
+            self.add_payload(payload);
         }
     }
 
-    /// Closes a file: a file without any report is an error that says so.
-    pub fn finish_file(&mut self, id: usize) -> &FileOutcome {
-        if self.open == Some(id) {
-            self.open = None;
-            let outcome = &mut self.files[id];
-            if outcome.reports == 0 && outcome.error_count == 0 {
-                let why = match outcome.skipped_count {
-                    0 => "no TLS report found in the file".to_owned(),
-                    n => format!("no TLS report found in the file ({n} parts without one)"),
-                };
-                outcome.push(String::new(), true, why);
-            }
+    /// Closes the file: a file without any report is an error that says so.
+    pub fn finish(&mut self) {
+        let outcome = &mut self.outcome;
+        if outcome.reports == 0 && outcome.error_count == 0 {
+            let why = match outcome.skipped_count {
+                0 => "no TLS report found in the file".to_owned(),
+                n => format!("no TLS report found in the file ({n} parts without one)"),
+            };
+            outcome.push(String::new(), true, why);
         }
-        &self.files[id]
     }
 
-    fn add_payload(&mut self, outcome: &mut FileOutcome, payload: Payload) {
+    fn add_payload(&mut self, payload: Payload) {
         let docs = parse_documents(&payload.json);
         let several = docs.len() > 1;
         for (i, doc) in docs.into_iter().enumerate() {
@@ -385,55 +519,39 @@ impl Dataset {
                 (true, false) => format!("{} › report {}", payload.origin, i + 1),
             };
             match doc {
-                Ok(parsed) => self.add_parsed(outcome, parsed, &payload, origin),
-                Err(e) => outcome.push(origin, true, e.to_string()),
+                Ok(parsed) => self.add_parsed(parsed, &payload, origin),
+                Err(e) => self.outcome.push(origin, true, e.to_string()),
             }
         }
     }
 
-    /// Adds one parsed report of a payload: warnings, de-duplication, storage.
-    fn add_parsed(&mut self, outcome: &mut FileOutcome, parsed: Parsed, payload: &Payload, origin: String) {
-        outcome.reports += 1;
+    /// Adds one parsed report of a payload with its warnings.
+    fn add_parsed(&mut self, parsed: Parsed, payload: &Payload, origin: String) {
+        self.outcome.reports += 1;
         let mut warnings = parsed.warnings;
         if let Some(mail) = &payload.mail {
             warnings.extend(cross_check(&parsed.report, mail));
         }
-        let label = origin.clone();
+        let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
         for w in &warnings {
-            outcome.push(label.clone(), false, w.to_string());
+            self.outcome.push(origin.clone(), false, w.clone());
         }
-        let key: (Rc<str>, Rc<str>) =
-            (parsed.report.organization_name.as_str().into(), parsed.report.report_id.as_str().into());
-        match self.index.get(&key) {
-            Some(&i) => {
-                outcome.duplicates += 1;
-                self.duplicates += 1;
-                let first = &mut self.reports[i];
-                if first.report != parsed.report {
-                    outcome.push(
-                        label,
-                        false,
-                        "same organization and report-id as an earlier report, but different content; the first copy is counted".into(),
-                    );
-                }
-                first.duplicate_files.push(outcome.id);
-            }
-            None => {
-                self.index.insert(key, self.reports.len());
-                self.reports.push(StoredReport {
-                    report: parsed.report,
-                    warnings,
-                    file: outcome.id,
-                    origin,
-                    duplicate_files: Vec::new(),
-                    // With several reports in one payload, each keeps its own text.
-                    raw: match parsed.text {
-                        Some(text) => text,
-                        None => String::from_utf8_lossy(&payload.json).into(),
-                    },
-                });
-            }
-        }
+        // With several reports in one payload, each keeps its own text.
+        let raw = match parsed.text {
+            Some(text) => text,
+            None => String::from_utf8_lossy(&payload.json).into(),
+        };
+        self.deliveries.push(Delivery { report: parsed.report, warnings, origin, raw });
+    }
+
+    /// The compact binary form that crosses the worker boundary.
+    pub fn encode(&self) -> Vec<u8> {
+        bincode::serialize(self).unwrap_or_default()
+    }
+
+    /// Reads what [`FileResult::encode`] wrote.
+    pub fn decode(bytes: &[u8]) -> Result<FileResult, String> {
+        bincode::deserialize(bytes).map_err(|e| format!("a worker's result could not be read: {e}"))
     }
 }
 

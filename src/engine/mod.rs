@@ -1,9 +1,83 @@
-//! The load engine's plain-Rust parts: the one queue every load goes through.
+//! The load engine's plain-Rust parts: the one queue every load goes
+//! through, the work a worker does on one file, and the in-order merge.
 //!
-//! The browser's loader drives it; nothing here knows about browsers, so the
-//! rules (a second load appends, cancel keeps what was loaded, "ready" means
-//! everything given so far is in) are tested natively.
+//! The browser's loader drives it, through Web Workers or on the main thread;
+//! nothing here knows about browsers, so the rules (a second load appends,
+//! cancel keeps what was loaded, the merge is the same whatever order the
+//! workers finish in) are tested natively.
 
 mod queue;
+mod reorder;
 
 pub use queue::LoadQueue;
+pub use reorder::Reorder;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{Delivery, FileOutcome, FileResult};
+use crate::ingest::Limits;
+
+/// Reports per chunk of a worker's answer: the main thread merges one chunk
+/// per time slice, so even a 100,000-report archive never holds it for long.
+pub const REPORTS_PER_CHUNK: usize = 500;
+
+/// One piece of a worker's answer for a file. The first carries the file's
+/// outcome; each carries some of its reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chunk {
+    /// The file's outcome, in the first chunk only.
+    pub outcome: Option<FileOutcome>,
+    /// Reports, in file order.
+    pub deliveries: Vec<Delivery>,
+}
+
+/// What a worker does with one file: reads it whole, and returns its result
+/// as length-prefixed chunks in the compact form that crosses the boundary.
+pub fn ingest_encoded(name: &str, bytes: &[u8]) -> Vec<u8> {
+    encode_chunks(FileResult::read(name, bytes, &Limits::default()), REPORTS_PER_CHUNK)
+}
+
+/// Splits a result into chunks of `per_chunk` reports: `[u32 length][bincode]`...
+pub fn encode_chunks(result: FileResult, per_chunk: usize) -> Vec<u8> {
+    let FileResult { outcome, deliveries } = result;
+    let mut out = Vec::new();
+    let mut outcome = Some(outcome);
+    let mut rest = deliveries.into_iter().peekable();
+    loop {
+        let deliveries: Vec<Delivery> = rest.by_ref().take(per_chunk.max(1)).collect();
+        let chunk = Chunk { outcome: outcome.take(), deliveries };
+        let bytes = bincode::serialize(&chunk).unwrap_or_default();
+        out.extend((bytes.len() as u32).to_le_bytes());
+        out.extend(bytes);
+        if rest.peek().is_none() {
+            return out;
+        }
+    }
+}
+
+/// Reads the chunks [`encode_chunks`] wrote, one at a time.
+pub struct ChunkReader {
+    bytes: Vec<u8>,
+    pos: usize,
+}
+
+impl ChunkReader {
+    /// Reads from an encoded answer.
+    pub fn new(bytes: Vec<u8>) -> ChunkReader {
+        ChunkReader { bytes, pos: 0 }
+    }
+
+    /// The next chunk; `None` at the end; an error for damaged bytes.
+    pub fn next_chunk(&mut self) -> Option<Result<Chunk, String>> {
+        if self.pos >= self.bytes.len() {
+            return None;
+        }
+        let damaged = || Some(Err("a worker's answer could not be read".to_owned()));
+        let Some(len) = self.bytes.get(self.pos..self.pos + 4) else { return damaged() };
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let start = self.pos + 4;
+        let Some(body) = self.bytes.get(start..start + len) else { return damaged() };
+        self.pos = start + len;
+        Some(bincode::deserialize(body).map_err(|e| format!("a worker's answer could not be read: {e}")))
+    }
+}

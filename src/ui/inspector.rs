@@ -97,7 +97,7 @@ pub fn Inspector() -> impl IntoView {
                 </table>
             </div>
             <Pager page=page pages=Signal::derive(pages) label="Report pages" text=Signal::derive(move || page_text(page.get(), pages())) />
-            {move || open.get().map(|i| state.data.with_value(|d| report_view(&d.reports()[i], d.files()[d.reports()[i].file].name.clone())))}
+            {move || open.get().map(|i| state.data.with_value(|d| report_view(&d.reports()[i], d.file_name(d.reports()[i].file).to_owned())))}
         </section>
     }
 }

@@ -6,7 +6,11 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::state::AppState;
+use std::collections::HashMap;
+
+use super::state::{AppState, Engine};
+use super::workers::{Pool, PoolSlot, Reply};
+use crate::engine::{ChunkReader, Reorder};
 use crate::format;
 use crate::ingest::Job;
 
@@ -115,22 +119,233 @@ pub fn load(state: AppState, sources: Vec<Source>) {
 
 /// Stops the running load: files still waiting get a row saying they were
 /// not read, the file being read ends where it is, and what was loaded stays.
+/// The driver writes those rows, in order, when it stops.
 pub fn cancel(state: AppState) {
     let dropped = state.queue.try_update_value(|q| q.cancel()).unwrap_or_default();
     state.cancelled.set_value(true);
-    state.data.update_value(|d| {
-        for src in &dropped {
-            d.add_unreadable(&src.name(), src.size() as usize, "not read: the load was cancelled");
-        }
-    });
-    state.progress.update(|p| p.files_done += dropped.len());
-    state.bump();
+    state.dropped.update_value(|d| d.extend(dropped));
+    // A driver waiting for a worker's answer looks up at once.
+    if let Some(i) = state.interrupter.get_value() {
+        i.interrupt();
+    }
 }
 
-/// The one driver: takes batches from the queue until it is drained.
+/// Why a file was not read when the load was cancelled.
+const CANCELLED: &str = "not read: the load was cancelled";
+
+/// The one driver: takes files from the queue until it is drained, through
+/// the ingest workers, or on the main thread in time slices when workers
+/// cannot start here.
 async fn drive(state: AppState) {
     state.cancelled.set_value(false);
     let mut slicer = Slicer::new(state);
+    // The pool is started with the page (its script requests happen while the
+    // page loads); the driver borrows it for the length of a load.
+    let pool = loop {
+        match state.pool.try_update_value(|p| std::mem::replace(p, PoolSlot::Starting)) {
+            Some(PoolSlot::Starting) => gloo::timers::future::TimeoutFuture::new(10).await,
+            Some(slot) => break slot,
+            None => break PoolSlot::Unavailable,
+        }
+    };
+    match pool {
+        PoolSlot::Ready(mut pool) => {
+            state.engine.set(Engine::Workers);
+            state.interrupter.set_value(Some(pool.interrupter()));
+            drive_workers(state, &mut pool, &mut slicer).await;
+            state.interrupter.set_value(None);
+            state.pool.set_value(PoolSlot::Ready(pool));
+        }
+        _ => {
+            state.engine.set(Engine::MainThread);
+            state.pool.set_value(PoolSlot::Unavailable);
+            drive_main(state, &mut slicer).await;
+        }
+    }
+    // Files dropped by Cancel get their rows after everything read before them.
+    let dropped = state.dropped.try_update_value(std::mem::take).unwrap_or_default();
+    state.data.update_value(|d| {
+        for src in &dropped {
+            d.add_unreadable(&src.name(), src.size() as usize, CANCELLED);
+        }
+    });
+    slicer.files_done += dropped.len();
+    slicer.publish(0);
+    state.cancelled.set_value(false);
+    state.pending.update(|n| *n -= 1);
+    state.bump();
+}
+
+/// Files each worker holds at once: one being read, one waiting, so a
+/// worker never idles while the page merges its last answer.
+const PER_WORKER: usize = 2;
+
+/// A file's answer, waiting for its turn to be merged.
+enum Arrived {
+    Answer { name: String, reader: ChunkReader, size: f64 },
+    Unreadable { name: String, why: String, size: f64 },
+}
+
+/// An error row for file `seq`.
+fn unreadable(names: &HashMap<u64, String>, seq: u64, why: impl Into<String>, size: f64) -> Arrived {
+    Arrived::Unreadable { name: names.get(&seq).cloned().unwrap_or_default(), why: why.into(), size }
+}
+
+/// Loads through the workers: each reads and parses its files itself; the
+/// page only merges their answers, in the order the files were given.
+async fn drive_workers(state: AppState, pool: &mut Pool, slicer: &mut Slicer) {
+    let first = pool.next_seq;
+    let mut seq = first;
+    let mut names: HashMap<u64, String> = HashMap::new();
+    let mut order: Reorder<Arrived> = Reorder::starting_at(first);
+    loop {
+        if state.cancelled.get_value() {
+            // What the workers still hold is not merged; their late answers
+            // carry earlier sequence numbers than any later load, and are dropped.
+            let lost: Vec<u64> = (order.next_seq()..seq).collect();
+            pool.next_seq = seq;
+            for s in lost {
+                for item in order.push(s, unreadable(&names, s, CANCELLED, 0.0)) {
+                    merge(state, slicer, item).await;
+                }
+            }
+            return;
+        }
+        while let Some(w) = pool.idle(PER_WORKER) {
+            let Some(src) = state.queue.try_update_value(|q| q.take(1).pop()).flatten() else { break };
+            if !pool.alive() {
+                break;
+            }
+            names.insert(seq, src.name());
+            if !pool.send(w, seq, &src) {
+                let why = "the browser could not hand the file to a worker";
+                for item in order.push(seq, unreadable(&names, seq, why, 0.0)) {
+                    merge(state, slicer, item).await;
+                }
+            }
+            seq += 1;
+        }
+        if order.next_seq() == seq {
+            // Everything sent has been merged: stop, unless files were queued meanwhile.
+            if state.queue.try_update_value(|q| q.finish()).unwrap_or(true) {
+                pool.next_seq = seq;
+                return;
+            }
+            continue;
+        }
+        let (s, arrived) = match pool.next().await {
+            Reply::Done { worker, seq, bytes, size } => {
+                pool.answered(worker, seq);
+                let name = names.get(&seq).cloned().unwrap_or_default();
+                (seq, Arrived::Answer { name, reader: ChunkReader::new(bytes), size })
+            }
+            Reply::TooLarge { worker, seq, size } => {
+                pool.answered(worker, seq);
+                (seq, unreadable(&names, seq, too_large(size), size))
+            }
+            Reply::Failed { worker, seq, why } => {
+                // The module may have trapped: this worker is not trusted again.
+                let lost: Vec<u64> = pool.replace(worker).into_iter().filter(|s| *s != seq).collect();
+                lose(state, slicer, &mut order, &names, lost).await;
+                (seq, unreadable(&names, seq, format!("the file could not be read: {why}"), 0.0))
+            }
+            Reply::Died { worker, why } => {
+                let lost = pool.replace(worker);
+                let why = format!("the worker reading it stopped ({why}); it may need more memory than the page has");
+                for s in lost {
+                    for item in order.push(s, unreadable(&names, s, why.clone(), 0.0)) {
+                        merge(state, slicer, item).await;
+                    }
+                }
+                continue;
+            }
+            Reply::Ready | Reply::InitFailed | Reply::Interrupted => continue,
+        };
+        for item in order.push(s, arrived) {
+            merge(state, slicer, item).await;
+        }
+    }
+}
+
+/// Files a replaced worker held: each gets an error row, in its turn.
+async fn lose(
+    state: AppState,
+    slicer: &mut Slicer,
+    order: &mut Reorder<Arrived>,
+    names: &HashMap<u64, String>,
+    lost: Vec<u64>,
+) {
+    for s in lost {
+        let why = "the worker reading it stopped on another file; load it again on its own";
+        for item in order.push(s, unreadable(names, s, why, 0.0)) {
+            merge(state, slicer, item).await;
+        }
+    }
+}
+
+/// Merges one file's answer, a chunk per time slice.
+async fn merge(state: AppState, slicer: &mut Slicer, item: Arrived) {
+    match item {
+        Arrived::Unreadable { name, why, size } => {
+            state.data.update_value(|d| {
+                d.add_unreadable(&name, size as usize, &why);
+            });
+            slicer.file_done(size as u64);
+        }
+        Arrived::Answer { name, mut reader, size } => {
+            let mut id = None;
+            while let Some(chunk) = reader.next_chunk() {
+                match chunk {
+                    Ok(c) => state.data.update_value(|d| {
+                        if let Some(outcome) = c.outcome {
+                            id = Some(d.open_result(outcome));
+                        }
+                        if let Some(id) = id {
+                            d.add_deliveries(id, c.deliveries);
+                        }
+                    }),
+                    Err(why) if id.is_none() => {
+                        state.data.update_value(|d| {
+                            d.add_unreadable(&name, size as usize, &why);
+                        });
+                        break;
+                    }
+                    Err(_) => break,
+                }
+                if state.cancelled.get_value() {
+                    if let Some(id) = id.take() {
+                        state.data.update_value(|d| d.cancel_file(id));
+                    }
+                    break;
+                }
+                if slicer.due() {
+                    slicer.pause(0).await;
+                }
+            }
+            if let Some(id) = id {
+                state.data.update_value(|d| {
+                    d.finish_file(id);
+                });
+            }
+            slicer.file_done(size as u64);
+        }
+    }
+    if slicer.due() {
+        slicer.pause(0).await;
+    }
+}
+
+/// The error row of a file over [`MAX_FILE_BYTES`].
+fn too_large(size: f64) -> String {
+    format!(
+        "the file is {}, larger than the {} this page reads; it was not opened",
+        format::bytes(size as u64),
+        format::bytes(MAX_FILE_BYTES as u64)
+    )
+}
+
+/// Loads on the main thread, in time slices (when workers cannot start).
+async fn drive_main(state: AppState, slicer: &mut Slicer) {
     // Up to two batches in flight: the next one is sized and its reads
     // started while the browser is still reading this one.
     let mut inflight = std::collections::VecDeque::new();
@@ -153,10 +368,10 @@ async fn drive(state: AppState) {
         for (src, content) in batch.into_iter().zip(contents) {
             if state.cancelled.get_value() {
                 state.data.update_value(|d| {
-                    d.add_unreadable(&src.name(), src.size() as usize, "not read: the load was cancelled");
+                    d.add_unreadable(&src.name(), src.size() as usize, CANCELLED);
                 });
             } else {
-                load_one(state, &mut slicer, &src, &content).await;
+                load_one(state, slicer, &src, &content).await;
             }
             slicer.file_done(src.size() as u64);
             if slicer.due() {
@@ -164,10 +379,6 @@ async fn drive(state: AppState) {
             }
         }
     }
-    slicer.publish(0);
-    state.cancelled.set_value(false);
-    state.pending.update(|n| *n -= 1);
-    state.bump();
 }
 
 /// Takes the next batch from the queue and starts reading it.
@@ -187,13 +398,8 @@ async fn load_one(state: AppState, slicer: &mut Slicer, src: &Source, content: &
         (Content::Taken, Source::Owned(_, b)) => b,
         (Content::Taken, _) => &[],
         (Content::Refused, _) => {
-            let why = format!(
-                "the file is {}, larger than the {} this page reads; it was not opened",
-                format::bytes(size as u64),
-                format::bytes(MAX_FILE_BYTES as u64)
-            );
             state.data.update_value(|d| {
-                d.add_unreadable(&name, size as usize, &why);
+                d.add_unreadable(&name, size as usize, &too_large(size));
             });
             return;
         }

@@ -18,6 +18,7 @@ mod state;
 mod tables;
 mod theme;
 mod timeline;
+mod workers;
 
 use leptos::prelude::*;
 
@@ -29,10 +30,11 @@ use state::AppState;
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    workers::start_with_page(state.pool);
     filters::sync_hash(state);
     let has_data = move || state.file_count() > 0;
     view! {
-        <div class="app" data-testid="app" data-state=move || state.phase().as_str()>
+        <div class="app" data-testid="app" data-state=move || state.phase().as_str() data-engine=move || state.engine.get().as_str()>
             <header class="topbar">
                 <div class="brand">
                     <svg class="logo" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">

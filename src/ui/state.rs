@@ -5,6 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::loader::Source;
+use super::workers::{Interrupter, PoolSlot};
 use crate::analysis::{Dataset, Filter, Overview};
 use crate::engine::LoadQueue;
 
@@ -26,6 +27,25 @@ impl Phase {
             Phase::Idle => "idle",
             Phase::Loading => "loading",
             Phase::Ready => "ready",
+        }
+    }
+}
+
+/// Where files are read, as `data-engine` on the app root shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// In Web Workers; the page only merges and renders.
+    Workers,
+    /// On the page's main thread, in time slices (workers could not start).
+    MainThread,
+}
+
+impl Engine {
+    /// The `data-engine` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Workers => "workers",
+            Engine::MainThread => "main-thread",
         }
     }
 }
@@ -76,6 +96,14 @@ pub struct AppState {
     pub cancelled: StoredValue<bool>,
     /// Pastes so far, to number pasted files even while they wait in the queue.
     pub pastes: StoredValue<usize>,
+    /// Files Cancel took out of the queue; the driver gives them rows when it stops.
+    pub dropped: StoredValue<Vec<Source>, LocalStorage>,
+    /// Where files are read.
+    pub engine: RwSignal<Engine>,
+    /// The ingest workers (started with the page).
+    pub pool: StoredValue<PoolSlot, LocalStorage>,
+    /// Wakes the driver while it waits on the workers (for Cancel).
+    pub interrupter: StoredValue<Option<Interrupter>, LocalStorage>,
     /// Progress of the current load.
     pub progress: RwSignal<Progress>,
     /// The active filters; everything shown derives from them and `data`.
@@ -112,6 +140,10 @@ impl AppState {
             queue: StoredValue::new_local(LoadQueue::new()),
             cancelled: StoredValue::new(false),
             pastes: StoredValue::new(0),
+            dropped: StoredValue::new_local(Vec::new()),
+            engine: RwSignal::new(if super::workers::supported() { Engine::Workers } else { Engine::MainThread }),
+            pool: StoredValue::new_local(PoolSlot::Unavailable),
+            interrupter: StoredValue::new_local(None),
             progress: RwSignal::new(Progress::default()),
             filter,
             all,

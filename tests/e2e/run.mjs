@@ -50,7 +50,8 @@ async function checkAgainstExpected(page, expected, given, c) {
 }
 
 const tests = [];
-const test = (name, fn) => tests.push({ name, fn });
+/** A browser test; `init` runs in the page before any of its scripts (page.addInitScript). */
+const test = (name, fn, init = null) => tests.push({ name, fn, init });
 
 test('page opens idle with an explanation and the samples button', async (page) => {
   const c = new Check();
@@ -503,6 +504,36 @@ test('one domain under two policies is counted once; no domain is not a domain',
   c.done();
 });
 
+test('files are read in workers, and the data-engine hook says so', async (page) => {
+  const c = new Check();
+  c.eq(await page.getAttribute('[data-testid="app"]', 'data-engine'), 'workers', 'engine before a load');
+  const dir = path.resolve('tests/fixtures/real');
+  const names = fs.readdirSync(dir).filter((n) => n !== 'SOURCES.md');
+  await page.setInputFiles('[data-testid="file-input"]', names.map((n) => path.join(dir, n)));
+  await waitReady(page);
+  c.eq(await page.getAttribute('[data-testid="app"]', 'data-engine'), 'workers', 'engine after a load');
+  const golden = JSON.parse(fs.readFileSync('tests/fixtures/real-expected.json', 'utf8'));
+  const unique = new Map();
+  for (const n of names) for (const r of golden[n] || []) unique.set(`${r.organization}|${r.report_id}`, r);
+  c.eq(await kpi(page, 'kpi-reports'), unique.size, 'kpi-reports');
+  c.eq(await kpi(page, 'kpi-successful'), [...unique.values()].reduce((a, r) => a + r.successful, 0), 'kpi-successful');
+  c.eq(await kpi(page, 'kpi-failed'), [...unique.values()].reduce((a, r) => a + r.failed, 0), 'kpi-failed');
+  c.eq(+(await page.getAttribute('[data-testid="file-list"]', 'data-total')), names.length, 'file-list data-total');
+  c.done();
+});
+
+test('without workers the same engine runs on the main thread', async (page) => {
+  const c = new Check();
+  c.eq(await page.getAttribute('[data-testid="app"]', 'data-engine'), 'main-thread', 'engine');
+  if (!HAVE_SHARED) throw new Skip('../shared is not beside the repository (generated corpus)');
+  const { files, expected } = generate('fallback', ['--reports', '300', '--seed', '41', '--dup-rate', '0.1']);
+  await page.setInputFiles('[data-testid="file-input"]', files);
+  await waitReady(page);
+  await checkAgainstExpected(page, expected, files.length, c);
+  c.eq(await page.getAttribute('[data-testid="app"]', 'data-engine'), 'main-thread', 'engine after the load');
+  c.done();
+}, () => { delete window.Worker; });
+
 test('check your setup: a valid and an invalid record, and a policy file', async (page) => {
   const c = new Check();
   const verdict = async () => ({
@@ -605,6 +636,7 @@ async function main() {
       });
       const started = Date.now();
       try {
+        if (t.init) await page.addInitScript(t.init);
         await page.goto(server.url);
         await page.waitForSelector('[data-testid="app"]');
         await t.fn(page, requests);

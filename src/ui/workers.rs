@@ -1,0 +1,288 @@
+//! The ingest workers: message plumbing only. Each worker runs the same
+//! compiled module (posted to it, never downloaded again) and calls
+//! `engine::ingest_encoded` on the files it is sent; the page merges the
+//! answers in order ([`crate::engine::Reorder`], `Dataset::open_result`).
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use js_sys::{Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use super::loader::{Source, MAX_FILE_BYTES};
+
+/// Most workers started, whatever the core count: beyond this the page's
+/// own merging is the limit, and every worker holds a copy of the module.
+const MAX_WORKERS: usize = 4;
+
+/// What a worker said.
+pub enum Reply {
+    /// A file's answer: its chunks, and its size in bytes.
+    Done { worker: usize, seq: u64, bytes: Vec<u8>, size: f64 },
+    /// The file was larger than the page reads.
+    TooLarge { worker: usize, seq: u64, size: f64 },
+    /// Reading the file failed (or the module trapped on it).
+    Failed { worker: usize, seq: u64, why: String },
+    /// The worker died (an uncaught error); what it held is lost.
+    Died { worker: usize, why: String },
+    /// A worker has instantiated the module.
+    Ready,
+    /// A worker could not instantiate the module.
+    InitFailed,
+    /// The page asked the driver to look up (Cancel was pressed).
+    Interrupted,
+}
+
+/// Wakes a driver waiting for replies, from outside it (Cancel).
+#[derive(Clone)]
+pub struct Interrupter {
+    inbox: Rc<RefCell<VecDeque<Reply>>>,
+    wake: Rc<RefCell<Option<js_sys::Function>>>,
+}
+
+impl Interrupter {
+    /// Makes the waiting driver return [`Reply::Interrupted`].
+    pub fn interrupt(&self) {
+        self.inbox.borrow_mut().push_back(Reply::Interrupted);
+        if let Some(f) = self.wake.borrow_mut().take() {
+            let _ = f.call0(&JsValue::NULL);
+        }
+    }
+}
+
+struct Slot {
+    worker: Worker,
+    /// Files sent and not yet answered, by sequence number.
+    inflight: Vec<u64>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+/// A set of ingest workers and the replies they have sent.
+pub struct Pool {
+    slots: Vec<Slot>,
+    inbox: Rc<RefCell<VecDeque<Reply>>>,
+    wake: Rc<RefCell<Option<js_sys::Function>>>,
+    module: JsValue,
+    url: String,
+    /// The next file's sequence number; it never restarts, so an answer
+    /// from an earlier, cancelled load can never pass for a current one.
+    pub next_seq: u64,
+}
+
+/// The page's worker pool, as the load driver finds it.
+pub enum PoolSlot {
+    /// Being started (the page has just opened).
+    Starting,
+    /// Running and idle; the driver takes it for a load and puts it back.
+    Ready(Pool),
+    /// Workers cannot run here: files are read on the main thread.
+    Unavailable,
+}
+
+/// Starts the pool as the page opens, so the worker scripts are requested
+/// while the page itself loads, never later.
+pub fn start_with_page(slot: leptos::prelude::StoredValue<PoolSlot, leptos::prelude::LocalStorage>) {
+    use leptos::prelude::*;
+    slot.set_value(PoolSlot::Starting);
+    leptos::task::spawn_local(async move {
+        let pool = Pool::start().await;
+        slot.set_value(match pool {
+            Some(p) => PoolSlot::Ready(p),
+            None => PoolSlot::Unavailable,
+        });
+    });
+}
+
+/// Whether this page can run ingest workers at all (a `Worker` constructor
+/// and the compiled module the boot script left).
+pub fn supported() -> bool {
+    let g = js_sys::global();
+    let has = |k: &str| Reflect::get(&g, &k.into()).is_ok_and(|v| !v.is_undefined() && !v.is_null());
+    has("Worker") && has("tlsrptModule") && has("tlsrptWorker")
+}
+
+fn worker_count() -> usize {
+    let cores = web_sys::window().map(|w| w.navigator().hardware_concurrency()).unwrap_or(1.0);
+    (cores as usize).clamp(1, MAX_WORKERS)
+}
+
+impl Pool {
+    /// Starts the workers and waits until each has the module; `None` when
+    /// workers cannot start here (the caller then reads on the main thread).
+    pub async fn start() -> Option<Pool> {
+        if !supported() {
+            return None;
+        }
+        let g = js_sys::global();
+        let module = Reflect::get(&g, &"tlsrptModule".into()).ok()?;
+        let url = Reflect::get(&g, &"tlsrptWorker".into()).ok()?.as_string()?;
+        let mut pool = Pool {
+            slots: Vec::new(),
+            inbox: Rc::new(RefCell::new(VecDeque::new())),
+            wake: Rc::new(RefCell::new(None)),
+            module,
+            url,
+            next_seq: 0,
+        };
+        for i in 0..worker_count() {
+            let slot = pool.spawn(i)?;
+            pool.slots.push(slot);
+        }
+        let mut ready = 0;
+        while ready < pool.slots.len() {
+            match pool.next().await {
+                Reply::Ready => ready += 1,
+                Reply::InitFailed | Reply::Died { .. } => {
+                    pool.stop();
+                    return None;
+                }
+                _ => {}
+            }
+        }
+        Some(pool)
+    }
+
+    fn spawn(&self, index: usize) -> Option<Slot> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options(&self.url, &options).ok()?;
+        let (inbox, wake) = (self.inbox.clone(), self.wake.clone());
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            let reply = read_reply(index, &ev.data());
+            inbox.borrow_mut().push_back(reply);
+            if let Some(f) = wake.borrow_mut().take() {
+                let _ = f.call0(&JsValue::NULL);
+            }
+        });
+        let (inbox, wake) = (self.inbox.clone(), self.wake.clone());
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
+            ev.prevent_default();
+            inbox.borrow_mut().push_back(Reply::Died { worker: index, why: ev.message() });
+            if let Some(f) = wake.borrow_mut().take() {
+                let _ = f.call0(&JsValue::NULL);
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let init = Object::new();
+        Reflect::set(&init, &"module".into(), &self.module).ok()?;
+        worker.post_message(&init).ok()?;
+        Some(Slot { worker, inflight: Vec::new(), _on_message: on_message, _on_error: on_error })
+    }
+
+    /// Replaces worker `index` (after it died or trapped) and returns the
+    /// files it held, which are lost.
+    pub fn replace(&mut self, index: usize) -> Vec<u64> {
+        let Some(old) = self.slots.get_mut(index) else { return Vec::new() };
+        old.worker.terminate();
+        let lost = std::mem::take(&mut old.inflight);
+        if let Some(fresh) = self.spawn(index) {
+            self.slots[index] = fresh;
+        }
+        lost
+    }
+
+    /// The worker with the fewest files in hand, if it has room for one more.
+    pub fn idle(&self, per_worker: usize) -> Option<usize> {
+        (0..self.slots.len())
+            .filter(|&i| self.slots[i].inflight.len() < per_worker)
+            .min_by_key(|&i| self.slots[i].inflight.len())
+    }
+
+    /// A handle that wakes whoever waits on [`Pool::next`].
+    pub fn interrupter(&self) -> Interrupter {
+        Interrupter { inbox: self.inbox.clone(), wake: self.wake.clone() }
+    }
+
+    /// Whether any worker is running.
+    pub fn alive(&self) -> bool {
+        !self.slots.is_empty()
+    }
+
+    /// Sends file `seq` to worker `index`; it reads the file itself.
+    pub fn send(&mut self, index: usize, seq: u64, src: &Source) -> bool {
+        let msg = Object::new();
+        let set = |k: &str, v: &JsValue| Reflect::set(&msg, &k.into(), v).is_ok();
+        let mut ok = set("seq", &JsValue::from_f64(seq as f64))
+            && set("name", &src.name().into())
+            && set("max", &JsValue::from_f64(MAX_FILE_BYTES));
+        ok &= match src {
+            Source::File(f, ..) => set("file", f),
+            Source::Static(_, b) => set("bytes", &Uint8Array::from(*b)),
+            Source::Owned(_, b) => set("bytes", &Uint8Array::from(b.as_slice())),
+        };
+        let Some(slot) = self.slots.get_mut(index) else { return false };
+        if !ok || slot.worker.post_message(&msg).is_err() {
+            return false;
+        }
+        slot.inflight.push(seq);
+        true
+    }
+
+    /// Marks file `seq` answered by worker `index`.
+    pub fn answered(&mut self, index: usize, seq: u64) {
+        if let Some(slot) = self.slots.get_mut(index) {
+            slot.inflight.retain(|s| *s != seq);
+        }
+    }
+
+    /// Waits for the next reply.
+    pub async fn next(&self) -> Reply {
+        loop {
+            if let Some(r) = self.inbox.borrow_mut().pop_front() {
+                return r;
+            }
+            let wake = self.wake.clone();
+            let p = Promise::new(&mut |resolve, _| {
+                *wake.borrow_mut() = Some(resolve);
+            });
+            let _ = JsFuture::from(p).await;
+        }
+    }
+
+    /// Stops every worker (their memory is freed with them).
+    pub fn stop(&mut self) {
+        for s in &self.slots {
+            s.worker.terminate();
+        }
+        self.slots.clear();
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn read_reply(worker: usize, data: &JsValue) -> Reply {
+    let get = |k: &str| Reflect::get(data, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    let seq = get("seq").as_f64().unwrap_or(-1.0);
+    if get("ready").is_truthy() {
+        return Reply::Ready;
+    }
+    if get("failed").is_truthy() {
+        return Reply::InitFailed;
+    }
+    if seq < 0.0 {
+        return Reply::Died { worker, why: "the worker sent an unexpected message".into() };
+    }
+    let seq = seq as u64;
+    if let Some(size) = get("tooLarge").as_f64() {
+        return Reply::TooLarge { worker, seq, size };
+    }
+    if let Some(why) = get("error").as_string() {
+        return Reply::Failed { worker, seq, why };
+    }
+    let out = get("out");
+    if out.is_instance_of::<Uint8Array>() {
+        let bytes = out.unchecked_into::<Uint8Array>().to_vec();
+        return Reply::Done { worker, seq, bytes, size: get("size").as_f64().unwrap_or(0.0) };
+    }
+    Reply::Failed { worker, seq, why: "the worker gave no answer".into() }
+}

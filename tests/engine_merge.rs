@@ -1,0 +1,108 @@
+//! The worker engine's merge: files read in any order, by any worker, give
+//! the same data set as reading them one after another, and the result form
+//! that crosses the worker boundary loses nothing.
+
+mod common;
+
+use tlsrpt_viewer::analysis::{Dataset, FileResult, Overview};
+use tlsrpt_viewer::engine::{encode_chunks, ChunkReader, Reorder};
+use tlsrpt_viewer::ingest::Limits;
+
+/// Files with duplicates across them: every fixture, the containers built
+/// from them, and the fixtures again under other names.
+fn files() -> Vec<(String, Vec<u8>)> {
+    let mut all = common::fixtures();
+    all.extend(common::containers());
+    let again: Vec<(String, Vec<u8>)> =
+        common::fixtures().into_iter().take(8).map(|(n, b)| (format!("again-{n}"), b)).collect();
+    all.extend(again);
+    all
+}
+
+/// File rows, kept deliveries (organization, report-id, the file kept from,
+/// the files that delivered it again) and the overview, as comparable values.
+type Picture = (Vec<String>, Vec<(String, String, usize, Vec<usize>)>, String);
+
+/// A comparable picture of a data set.
+fn picture(d: &Dataset) -> Picture {
+    let files = d.files().iter().map(|f| format!("{f:?}")).collect();
+    let kept = d
+        .reports()
+        .iter()
+        .map(|s| (s.report.organization_name.clone(), s.report.report_id.clone(), s.file, s.duplicate_files.clone()))
+        .collect();
+    (files, kept, format!("{:?}", Overview::compute(d)))
+}
+
+/// xorshift, for reproducible shuffles.
+fn shuffle<T>(v: &mut [T], mut seed: u64) {
+    for i in (1..v.len()).rev() {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        v.swap(i, (seed % (i as u64 + 1)) as usize);
+    }
+}
+
+#[test]
+fn any_completion_order_gives_the_same_data_set() {
+    let files = files();
+    let mut sequential = Dataset::new();
+    for (name, bytes) in &files {
+        sequential.add_file(name, bytes);
+    }
+    let want = picture(&sequential);
+    assert!(sequential.duplicate_count() > 8, "the corpus must hold duplicates to test which delivery is kept");
+    let results: Vec<(u64, Vec<u8>)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, (n, b))| (i as u64, FileResult::read(n, b, &Limits::default()).encode()))
+        .collect();
+    for seed in [1u64, 7, 42, 1234, 99_999] {
+        let mut arrival = results.clone();
+        shuffle(&mut arrival, seed);
+        let mut order = Reorder::new();
+        let mut merged = Dataset::new();
+        for (seq, bytes) in arrival {
+            for r in order.push(seq, FileResult::decode(&bytes).expect("decodes")) {
+                merged.add_result(r);
+            }
+        }
+        assert_eq!(order.waiting(), 0);
+        assert_eq!(picture(&merged), want, "completion order {seed} changed the data set");
+    }
+}
+
+#[test]
+fn a_result_survives_the_round_trip() {
+    for (name, bytes) in files() {
+        let r = FileResult::read(&name, &bytes, &Limits::default());
+        let back = FileResult::decode(&r.encode()).expect("decodes");
+        assert_eq!(back, r, "{name}");
+    }
+    assert!(FileResult::decode(b"\x01\x02junk").is_err());
+}
+
+#[test]
+fn chunked_answers_merge_like_whole_results() {
+    let files = files();
+    let mut whole = Dataset::new();
+    let mut chunked = Dataset::new();
+    for (name, bytes) in &files {
+        let r = FileResult::read(name, bytes, &Limits::default());
+        whole.add_result(r.clone());
+        let mut reader = ChunkReader::new(encode_chunks(r, 3));
+        let mut id = None;
+        while let Some(chunk) = reader.next_chunk() {
+            let chunk = chunk.expect("decodes");
+            if let Some(outcome) = chunk.outcome {
+                id = Some(chunked.open_result(outcome));
+            }
+            chunked.add_deliveries(id.expect("the outcome comes first"), chunk.deliveries);
+        }
+        chunked.finish_file(id.expect("one chunk at least"));
+    }
+    assert_eq!(picture(&chunked), picture(&whole));
+    let mut damaged = ChunkReader::new(vec![9, 0, 0, 0, 1]);
+    assert!(damaged.next_chunk().is_some_and(|c| c.is_err()));
+}
