@@ -13,17 +13,42 @@ pub fn count(n: impl Into<u128>) -> String {
     out
 }
 
-/// A share as a percentage with one decimal, never rounding to a misleading
-/// 100.0 % or 0.0 % when the share is not exactly that; `None` → `"–"`.
+/// A share as a percentage with sensible precision: one decimal, two near
+/// the ends (99.98 %, 0.02 %), and never a misleading 100 % or 0 % when the
+/// share is not exactly that; `None` → `"–"`.
 pub fn percent(share: Option<f64>) -> String {
     let Some(s) = share else { return "–".to_owned() };
     let p = s * 100.0;
-    if p > 99.9 && p < 100.0 {
-        ">99.9 %".to_owned()
-    } else if p > 0.0 && p < 0.1 {
-        "<0.1 %".to_owned()
+    if p >= 100.0 {
+        "100 %".to_owned()
+    } else if p <= 0.0 {
+        "0 %".to_owned()
+    } else if p > 99.0 {
+        let t = format!("{p:.2}");
+        if t == "100.00" {
+            ">99.99 %".to_owned()
+        } else {
+            format!("{t} %")
+        }
+    } else if p < 1.0 {
+        let t = format!("{p:.2}");
+        if t == "0.00" {
+            "<0.01 %".to_owned()
+        } else {
+            format!("{t} %")
+        }
     } else {
         format!("{p:.1} %")
+    }
+}
+
+/// A large count in a few characters: `1.2 M`, `34 k`, `950`.
+pub fn compact(n: u128) -> String {
+    match n {
+        0..=9_999 => count(n),
+        10_000..=999_999 => format!("{:.0} k", n as f64 / 1e3),
+        1_000_000..=999_999_999 => format!("{:.1} M", n as f64 / 1e6),
+        _ => format!("{:.1} G", n as f64 / 1e9),
     }
 }
 
@@ -53,10 +78,15 @@ mod tests {
         assert_eq!(count(1000u32), "1,000");
         assert_eq!(count(1_234_567u64), "1,234,567");
         assert_eq!(percent(None), "–");
-        assert_eq!(percent(Some(1.0)), "100.0 %");
-        assert_eq!(percent(Some(0.9999)), ">99.9 %");
-        assert_eq!(percent(Some(0.0001)), "<0.1 %");
+        assert_eq!(percent(Some(1.0)), "100 %");
+        assert_eq!(percent(Some(0.9998)), "99.98 %");
+        assert_eq!(percent(Some(0.999_999)), ">99.99 %");
+        assert_eq!(percent(Some(0.000_001)), "<0.01 %");
+        assert_eq!(percent(Some(0.0002)), "0.02 %");
         assert_eq!(percent(Some(0.5)), "50.0 %");
+        assert_eq!(percent(Some(0.0)), "0 %");
+        assert_eq!(compact(1_234_567), "1.2 M");
+        assert_eq!(compact(950), "950");
         assert_eq!(bytes(1_500_000), "1.5 MB");
     }
 }

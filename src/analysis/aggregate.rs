@@ -23,7 +23,8 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, successful: u64, failed: u64) {
+    /// Adds one entry's sessions.
+    pub fn add(&mut self, successful: u64, failed: u64) {
         self.successful += u128::from(successful);
         self.failed += u128::from(failed);
     }
@@ -69,6 +70,44 @@ pub struct DomainRow {
     pub totals: Totals,
     /// Reports that evaluated it under several policies (counted once each).
     pub multi_policy_reports: usize,
+    /// Its sessions per UTC day with reports, in order (for its sparkline and health).
+    pub daily: Vec<(Day, Totals)>,
+}
+
+/// How a domain is doing, as its row's badge says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    /// Failed sessions in the last [`super::findings::RECENT_DAYS`] days of the data.
+    Failing,
+    /// Failures earlier, none lately.
+    Attention,
+    /// No failed session at all.
+    Healthy,
+}
+
+impl Health {
+    /// The badge text (and CSS class).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Failing => "failing",
+            Health::Attention => "attention",
+            Health::Healthy => "healthy",
+        }
+    }
+}
+
+impl DomainRow {
+    /// Its health, judged against `last`, the last day of the data shown.
+    pub fn health(&self, last: Option<Day>) -> Health {
+        let recent = last.map(|l| Day(l.0 - super::findings::RECENT_DAYS + 1));
+        if self.daily.iter().any(|(d, t)| t.failed > 0 && recent.is_some_and(|r| *d >= r)) {
+            Health::Failing
+        } else if self.totals.failed > 0 {
+            Health::Attention
+        } else {
+            Health::Healthy
+        }
+    }
 }
 
 /// A row of the per-organization table.
@@ -168,6 +207,8 @@ pub struct DayRow {
     pub day: Day,
     /// Session totals of the reports starting that day.
     pub totals: Totals,
+    /// Whether any report starts that day (a day without one is a gap, not a zero).
+    pub has_data: bool,
 }
 
 /// A row of a breakdown by some key (policy, MX, IP).
@@ -284,6 +325,7 @@ impl<'a> Accumulator<'a> {
                     reports: 0,
                     totals: Totals::default(),
                     multi_policy_reports: 0,
+                    daily: Vec::new(),
                 };
                 self.domains.insert(domain.clone(), row);
             }
@@ -305,6 +347,15 @@ impl<'a> Accumulator<'a> {
                 self.days.entry(day).or_default().add(ok, bad);
                 if let Some(row) = self.domains.get_mut(e.domain.as_ref()) {
                     row.totals.add(ok, bad);
+                    // Reports arrive in no day order: merged and sorted in `finish`.
+                    match row.daily.last_mut() {
+                        Some((d, t)) if *d == day => t.add(ok, bad),
+                        _ => {
+                            let mut t = Totals::default();
+                            t.add(ok, bad);
+                            row.daily.push((day, t));
+                        }
+                    }
                 }
             }
             add_breakdown(&mut self.policies, &p.label(), ok, bad);
@@ -344,6 +395,18 @@ impl<'a> Accumulator<'a> {
         kpis.organizations = self.orgs.len();
         kpis.domains = self.domains.keys().filter(|d| !d.is_empty()).count();
         let mut domains: Vec<DomainRow> = self.domains.into_values().collect();
+        for row in &mut domains {
+            row.daily.sort_by_key(|(d, _)| *d);
+            row.daily.dedup_by(|next, kept| {
+                if next.0 == kept.0 {
+                    kept.1.successful += next.1.successful;
+                    kept.1.failed += next.1.failed;
+                    true
+                } else {
+                    false
+                }
+            });
+        }
         domains.sort_by(|a, b| b.totals.sessions().cmp(&a.totals.sessions()).then_with(|| a.domain.cmp(&b.domain)));
         let mut orgs: Vec<OrgRow> = self.orgs.into_values().collect();
         orgs.sort_by(|a, b| b.reports.cmp(&a.reports).then_with(|| a.org.cmp(&b.org)));
@@ -405,9 +468,14 @@ fn timeline(days: HashMap<Day, Totals>) -> Vec<DayRow> {
         return Vec::new();
     };
     if last.0 - first.0 > 3700 {
-        let mut v: Vec<DayRow> = days.into_iter().map(|(day, totals)| DayRow { day, totals }).collect();
+        let mut v: Vec<DayRow> = days.into_iter().map(|(day, totals)| DayRow { day, totals, has_data: true }).collect();
         v.sort_by_key(|r| r.day);
         return v;
     }
-    (first.0..=last.0).map(|d| DayRow { day: Day(d), totals: days.get(&Day(d)).copied().unwrap_or_default() }).collect()
+    (first.0..=last.0)
+        .map(|d| {
+            let t = days.get(&Day(d)).copied();
+            DayRow { day: Day(d), totals: t.unwrap_or_default(), has_data: t.is_some() }
+        })
+        .collect()
 }

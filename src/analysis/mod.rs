@@ -6,7 +6,9 @@ mod dataset;
 pub mod explain;
 pub mod export;
 mod filter;
+pub mod findings;
 pub mod table;
+pub mod timeline;
 
 pub use aggregate::*;
 pub use dataset::*;

@@ -32,10 +32,17 @@ pub struct SeenPolicy {
 /// A cross-check result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Insight {
+    /// A short stable name of the rule (`reporters-disagree`,
+    /// `mx-not-covered`, `ready-to-enforce`, `policy-versions`).
+    pub kind: &'static str,
     /// How much it matters.
     pub severity: Severity,
     /// Plain-words message.
     pub message: String,
+    /// The day it is about (the disagreement; the last clean day).
+    pub day: Option<Day>,
+    /// The MX host it is about, and the failed sessions that went there.
+    pub host: Option<(String, u64)>,
 }
 
 /// Everything seen for one policy domain.
@@ -144,13 +151,19 @@ impl DomainAcc {
         let mut insights = Vec::new();
         insights.extend(self.by_day.iter().filter(|(_, v)| v.len() > 1).map(|(day, v)| disagreement(*day, v)));
         insights.extend(self.failing_mx.iter().map(|(host, n)| Insight {
+            kind: "mx-not-covered",
             severity: Severity::Warning,
             message: format!("{n} failed sessions went to {host}, which no mx pattern of the policy covers: senders enforcing the policy will refuse to deliver there. Add it to the policy or remove it from the MX records."),
+            day: None,
+            host: Some((host.clone(), *n)),
         }));
         if let Some(last) = self.ready_to_enforce() {
             insights.push(Insight {
+                kind: "ready-to-enforce",
                 severity: Severity::Info,
                 message: format!("The policy is in testing mode and reports show no failed sessions for the last {READY_DAYS} days (up to {last}): it looks ready for mode: enforce."),
+                day: Some(last),
+                host: None,
             });
         }
         let mut policies: Vec<SeenPolicy> = self.seen.into_values().collect();
@@ -158,10 +171,13 @@ impl DomainAcc {
         let sts_versions = policies.iter().filter(|p| p.policy_type == "sts").count();
         if sts_versions > 1 {
             insights.push(Insight {
+                kind: "policy-versions",
                 severity: Severity::Info,
                 message: format!(
                     "Reporters saw {sts_versions} versions of the MTA-STS policy over time (listed below)."
                 ),
+                day: None,
+                host: None,
             });
         }
         DomainPolicies { domain, policies, insights }
@@ -194,7 +210,10 @@ fn disagreement(day: Day, variants: &Variants) -> Insight {
         .collect::<Vec<_>>()
         .join("; ");
     Insight {
+        kind: "reporters-disagree",
         severity: Severity::Warning,
         message: format!("On {day} reporters saw different MTA-STS policies: {desc}. Senders may cache an old policy for up to max_age; change the _mta-sts id whenever the policy changes."),
+        day: Some(day),
+        host: None,
     }
 }

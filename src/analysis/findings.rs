@@ -1,0 +1,464 @@
+//! Findings: what is wrong, where, since when, and what to do, ranked.
+//!
+//! Gather, then judge: one pass over the unique reports collects per-domain
+//! and per-reporter facts (sessions per day under the session rule, failures
+//! per result type and MX, policy types and modes seen); the rules then judge
+//! those facts. The policy cross-checks of [`crate::check::policy_insights`]
+//! are reused as findings rather than written twice.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::dataset::Dataset;
+use super::explain::explain;
+use super::filter::Filter;
+use super::Totals;
+use crate::check::{policy_insights, Severity as CheckSeverity};
+use crate::report::datetime::Day;
+use crate::report::{PolicyType, Report};
+
+/// Days at the end of the data that count as "recent".
+pub const RECENT_DAYS: i64 = 7;
+
+/// Days a reporter must have gone quiet, before the last day of data, to be called silent.
+pub const SILENT_DAYS: i64 = 3;
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Mail to the domain is failing to arrive encrypted now.
+    Critical,
+    /// Something to fix or watch.
+    Warning,
+    /// Worth knowing; often good news.
+    Info,
+}
+
+impl Severity {
+    /// The `data-severity` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// How much it matters.
+    pub severity: Severity,
+    /// A short stable name of the rule (`data-kind`).
+    pub kind: &'static str,
+    /// The policy domain it concerns, when it concerns one.
+    pub domain: Option<String>,
+    /// The MX host or reporter it concerns, when known.
+    pub subject: Option<String>,
+    /// One line saying what is wrong.
+    pub title: String,
+    /// The evidence in numbers: sessions, share, first and last day.
+    pub evidence: String,
+    /// One line on what to do.
+    pub action: String,
+    /// The result type whose explanation card says more.
+    pub result_type: Option<String>,
+    /// Sessions concerned (for ranking within a severity).
+    pub sessions: u128,
+    /// The filters that show its evidence.
+    pub filter: Filter,
+}
+
+/// Facts about one policy domain.
+#[derive(Default)]
+struct DomainFacts {
+    /// Sessions per day (session rule).
+    days: BTreeMap<Day, Totals>,
+    /// Failed sessions per result type, and the first and last day seen.
+    types: BTreeMap<String, (u128, Day, Day)>,
+    /// Failed sessions per receiving MX.
+    mx: BTreeMap<String, u128>,
+    /// Sessions under `no-policy-found`, and under an STS policy.
+    no_policy: u128,
+    sts_entries: usize,
+    /// The MTA-STS mode seen on the latest day with an STS policy.
+    latest_mode: Option<(Day, String)>,
+    /// Reports that evaluated it under several policies.
+    multi_policy: usize,
+    /// Per reporter: the days it sent a report on this domain.
+    reporters: BTreeMap<String, BTreeSet<Day>>,
+}
+
+/// Everything the rules judge.
+#[derive(Default)]
+struct Facts {
+    domains: BTreeMap<String, DomainFacts>,
+    last_day: Option<Day>,
+}
+
+impl Facts {
+    fn gather<'a>(reports: impl IntoIterator<Item = &'a Report>) -> Facts {
+        let mut f = Facts::default();
+        for r in reports {
+            let day = Day::of(r.date_range.start);
+            f.last_day = f.last_day.max(Some(day));
+            let counted = r.counted();
+            let multi = r.multi_policy_domains();
+            for (p, counts) in r.policies.iter().zip(counted) {
+                let domain = p.policy.domain_key();
+                if domain.is_empty() {
+                    continue;
+                }
+                let d = f.domains.entry(domain.into_owned()).or_default();
+                if counts {
+                    d.days.entry(day).or_default().add(p.summary.successful, p.summary.failed);
+                }
+                d.reporters.entry(r.organization_name.clone()).or_default().insert(day);
+                match p.policy.policy_type {
+                    PolicyType::NoPolicyFound => {
+                        d.no_policy += u128::from(p.summary.successful) + u128::from(p.summary.failed)
+                    }
+                    PolicyType::Sts => {
+                        d.sts_entries += 1;
+                        if let Some(mode) = p.policy.sts_mode() {
+                            if d.latest_mode.as_ref().is_none_or(|(seen, _)| *seen <= day) {
+                                d.latest_mode = Some((day, mode));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                for fd in &p.failure_details {
+                    let n = u128::from(fd.failed_session_count);
+                    let t = d.types.entry(fd.result_type.as_str().to_owned()).or_insert((0, day, day));
+                    t.0 += n;
+                    t.1 = t.1.min(day);
+                    t.2 = t.2.max(day);
+                    if let Some(mx) = &fd.receiving_mx_hostname {
+                        *d.mx.entry(mx.to_ascii_lowercase()).or_default() += n;
+                    }
+                }
+            }
+            for m in multi {
+                if let Some(d) = f.domains.get_mut(&m) {
+                    d.multi_policy += 1;
+                }
+            }
+        }
+        f
+    }
+}
+
+impl DomainFacts {
+    fn totals(&self, from: Option<Day>, to: Option<Day>) -> Totals {
+        let mut t = Totals::default();
+        for (day, v) in &self.days {
+            if from.is_none_or(|f| *day >= f) && to.is_none_or(|e| *day <= e) {
+                t.successful += v.successful;
+                t.failed += v.failed;
+            }
+        }
+        t
+    }
+
+    fn failure_days(&self) -> (Option<Day>, Option<Day>) {
+        let mut it = self.days.iter().filter(|(_, t)| t.failed > 0).map(|(d, _)| *d);
+        let first = it.next();
+        (first, it.next_back().or(first))
+    }
+
+    fn top<'a>(map: &'a BTreeMap<String, u128>) -> Option<(&'a str, u128)> {
+        map.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map(|(k, v)| (k.as_str(), *v))
+    }
+}
+
+/// A share as text: `99.98 %`, with precision that never rounds a non-zero
+/// share to 0 or a share below one to 100.
+pub fn share(part: u128, whole: u128) -> String {
+    crate::format::percent((whole > 0).then(|| part as f64 / whole as f64))
+}
+
+fn domain_filter(domain: &str) -> Filter {
+    Filter { domain: Some(domain.to_owned()), ..Filter::default() }
+}
+
+/// Every finding about `data`, most important first.
+pub fn findings(data: &Dataset) -> Vec<Finding> {
+    let facts = Facts::gather(data.report_models());
+    let Some(last) = facts.last_day else { return Vec::new() };
+    let recent = Day(last.0 - RECENT_DAYS + 1);
+    let mut out = Vec::new();
+    for (domain, d) in &facts.domains {
+        failing_domain(&mut out, domain, d, recent);
+        new_failure_types(&mut out, domain, d, recent);
+        rising_failure_rate(&mut out, domain, d, recent);
+        mode_none(&mut out, domain, d);
+        no_policy_despite_sts(&mut out, domain, d);
+        double_evaluated(&mut out, domain, d);
+        silent_reporters(&mut out, domain, d, last);
+    }
+    policy_checks(&mut out, data);
+    out.sort_by(|a, b| {
+        a.severity.cmp(&b.severity).then_with(|| b.sessions.cmp(&a.sessions)).then_with(|| a.domain.cmp(&b.domain))
+    });
+    out
+}
+
+/// A domain with failed sessions: by failure type and MX.
+fn failing_domain(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, recent: Day) {
+    let all = d.totals(None, None);
+    if all.failed == 0 {
+        return;
+    }
+    let recent_failed = d.totals(Some(recent), None).failed;
+    let severity = if recent_failed > 0 { Severity::Critical } else { Severity::Warning };
+    let types: BTreeMap<String, u128> = d.types.iter().map(|(k, v)| (k.clone(), v.0)).collect();
+    let top_type = DomainFacts::top(&types);
+    let top_mx = DomainFacts::top(&d.mx);
+    let (first, last) = d.failure_days();
+    let mut title = format!("{domain}: {} failed TLS sessions", crate::format::count(all.failed));
+    if let Some((t, n)) = top_type {
+        title.push_str(&format!(", mostly {t} ({})", share(n, all.failed.max(n))));
+    }
+    if let Some((mx, _)) = top_mx {
+        title.push_str(&format!(" at {mx}"));
+    }
+    let when = match (first, last) {
+        (Some(f), Some(l)) if f != l => format!("from {f} to {l}"),
+        (Some(f), _) => format!("on {f}"),
+        _ => String::new(),
+    };
+    let evidence = format!(
+        "{} of {} sessions failed ({}), {when}; {} in the last {RECENT_DAYS} days",
+        crate::format::count(all.failed),
+        crate::format::count(all.sessions()),
+        share(all.failed, all.sessions()),
+        crate::format::count(recent_failed),
+    );
+    let action = top_type
+        .map(|(t, _)| explain(t, domain).fix)
+        .unwrap_or_else(|| "Open the failure details to see what reporters saw.".into());
+    out.push(Finding {
+        severity,
+        kind: "failing-domain",
+        domain: Some(domain.to_owned()),
+        subject: top_mx.map(|(m, _)| m.to_owned()),
+        title,
+        evidence,
+        action,
+        result_type: top_type.map(|(t, _)| t.to_owned()),
+        sessions: all.failed,
+        filter: Filter { problems_only: true, ..domain_filter(domain) },
+    });
+}
+
+/// A failure type first seen in the last days of data, with data before them.
+fn new_failure_types(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, recent: Day) {
+    let had_before = d.days.keys().next().is_some_and(|first| *first < recent);
+    if !had_before {
+        return;
+    }
+    for (t, (n, first, last)) in &d.types {
+        if *first >= recent {
+            out.push(Finding {
+                severity: Severity::Warning,
+                kind: "new-failure-type",
+                domain: Some(domain.to_owned()),
+                subject: None,
+                title: format!("{domain}: a new kind of failure, {t}, since {first}"),
+                evidence: format!(
+                    "{} failed sessions from {first} to {last}; none before {recent}",
+                    crate::format::count(*n)
+                ),
+                action: explain(t, domain).fix,
+                result_type: Some(t.clone()),
+                sessions: *n,
+                filter: Filter { result_type: Some(t.clone()), from: Some(*first), ..domain_filter(domain) },
+            });
+        }
+    }
+}
+
+/// A domain whose failure rate in the last days is at least twice what it was before.
+fn rising_failure_rate(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, recent: Day) {
+    let before = d.totals(None, Some(Day(recent.0 - 1)));
+    let now = d.totals(Some(recent), None);
+    let (Some(rate_now), Some(rate_before)) = (now.failure_rate(), before.failure_rate()) else { return };
+    if now.failed == 0 || rate_now < 2.0 * rate_before {
+        return;
+    }
+    out.push(Finding {
+        severity: Severity::Warning,
+        kind: "failure-rate-rising",
+        domain: Some(domain.to_owned()),
+        subject: None,
+        title: format!(
+            "{domain}: the failure rate of the last {RECENT_DAYS} days is {} the rate before",
+            if rate_before == 0.0 { "up from zero,".to_owned() } else { format!("{:.1}×", rate_now / rate_before) }
+        ),
+        evidence: format!(
+            "{} of sessions failed since {recent} against {} before",
+            share(now.failed, now.sessions()),
+            share(before.failed, before.sessions())
+        ),
+        action: "Look at what changed recently: a certificate, an MX, the MTA-STS policy or a firewall.".into(),
+        result_type: None,
+        sessions: now.failed,
+        filter: Filter { from: Some(recent), ..domain_filter(domain) },
+    });
+}
+
+/// The latest MTA-STS policy seen is in mode `none`.
+fn mode_none(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts) {
+    let Some((day, mode)) = &d.latest_mode else { return };
+    if mode != "none" {
+        return;
+    }
+    out.push(Finding {
+        severity: Severity::Warning,
+        kind: "mode-none",
+        domain: Some(domain.to_owned()),
+        subject: None,
+        title: format!("{domain}: the MTA-STS policy is in mode none"),
+        evidence: format!("the latest policy reporters saw, on {day}, says mode: none"),
+        action: "Mode none withdraws the policy: senders stop enforcing TLS. Publish mode: testing or enforce unless you mean to retire MTA-STS.".into(),
+        result_type: None,
+        sessions: d.totals(None, None).sessions(),
+        filter: Filter { policy: Some("sts (none)".into()), ..domain_filter(domain) },
+    });
+}
+
+/// Some reporters found no policy for a domain that others saw an MTA-STS policy for.
+fn no_policy_despite_sts(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts) {
+    if d.no_policy == 0 || d.sts_entries == 0 {
+        return;
+    }
+    out.push(Finding {
+        severity: Severity::Warning,
+        kind: "no-policy-despite-sts",
+        domain: Some(domain.to_owned()),
+        subject: None,
+        title: format!("{domain}: some senders found no policy, although others saw its MTA-STS policy"),
+        evidence: format!("{} sessions under no-policy-found", crate::format::count(d.no_policy)),
+        action: format!("Check that https://mta-sts.{domain}/.well-known/mta-sts.txt is reachable from everywhere (certificate, redirects, IPv6) and that the _mta-sts TXT record resolves."),
+        result_type: None,
+        sessions: d.no_policy,
+        filter: Filter { policy: Some("no-policy-found".into()), ..domain_filter(domain) },
+    });
+}
+
+/// Reports that gave the same sessions under several policies.
+fn double_evaluated(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts) {
+    if d.multi_policy == 0 {
+        return;
+    }
+    out.push(Finding {
+        severity: Severity::Info,
+        kind: "double-evaluated",
+        domain: Some(domain.to_owned()),
+        subject: None,
+        title: format!("{domain}: some reporters evaluated the same sessions under several policies"),
+        evidence: format!("{} reports list the domain under more than one policy (as Microsoft does for sts and tlsa); their sessions are counted once", crate::format::count(d.multi_policy as u64)),
+        action: "Nothing to fix: totals count each session once; the per-policy breakdown shows every evaluation.".into(),
+        result_type: None,
+        sessions: 0,
+        filter: domain_filter(domain),
+    });
+}
+
+/// A reporter that sent reports daily, then stopped before the last day of data.
+fn silent_reporters(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, last: Day) {
+    for (org, days) in &d.reporters {
+        let Some(&until) = days.iter().next_back() else { continue };
+        let gap = last.0 - until.0;
+        // Daily: each of the three days up to its last report had one.
+        let daily = (0..3).all(|k| days.contains(&Day(until.0 - k)));
+        if gap < SILENT_DAYS || !daily {
+            continue;
+        }
+        out.push(Finding {
+            severity: Severity::Warning,
+            kind: "reporter-silent",
+            domain: Some(domain.to_owned()),
+            subject: Some(org.clone()),
+            title: format!("{org} stopped sending reports for {domain} after {until}"),
+            evidence: format!("daily reports until {until}, then none for {gap} days (the data ends {last})"),
+            action: format!("Check that the rua= address of _smtp._tls.{domain} still accepts mail, and that reports from {org} are not filtered as spam."),
+            result_type: None,
+            sessions: 0,
+            filter: Filter { org: Some(org.clone()), ..domain_filter(domain) },
+        });
+    }
+}
+
+/// The policy cross-checks (reporters disagreeing, MX not covered, ready to enforce).
+fn policy_checks(out: &mut Vec<Finding>, data: &Dataset) {
+    for dp in policy_insights(data.report_models()) {
+        for i in dp.insights {
+            let (severity, title, action) = match i.kind {
+                "reporters-disagree" => (
+                    Severity::Warning,
+                    format!("{}: reporters saw different MTA-STS policies on the same day", dp.domain),
+                    "Change the id in the _mta-sts TXT record whenever the policy file changes, so senders fetch the new one.".to_owned(),
+                ),
+                "mx-not-covered" => (
+                    Severity::Critical,
+                    format!("{}: a failing MX is not covered by the policy's mx patterns", dp.domain),
+                    "Add the host to the policy's mx lines, or remove it from the MX records.".to_owned(),
+                ),
+                "ready-to-enforce" => (
+                    Severity::Info,
+                    format!("{}: the testing policy looks ready to enforce", dp.domain),
+                    "Switch the policy to mode: enforce and change the _mta-sts id.".to_owned(),
+                ),
+                _ => continue,
+            };
+            let severity = if i.severity == CheckSeverity::Error { Severity::Critical } else { severity };
+            let mut filter = domain_filter(&dp.domain);
+            if let Some((host, _)) = &i.host {
+                filter.receiving_mx = Some(host.clone());
+            }
+            if let (Some(day), "reporters-disagree") = (i.day, i.kind) {
+                filter.from = Some(day);
+                filter.to = Some(day);
+            }
+            out.push(Finding {
+                severity,
+                kind: i.kind,
+                domain: Some(dp.domain.clone()),
+                subject: i.host.as_ref().map(|(h, _)| h.clone()),
+                title,
+                evidence: i.message,
+                action,
+                result_type: None,
+                sessions: i.host.map_or(0, |(_, n)| u128::from(n)),
+                filter,
+            });
+        }
+    }
+}
+
+/// The line the panel shows when nothing is wrong (or above the findings).
+pub fn all_clear(data: &Dataset, overview: &super::Overview) -> String {
+    let t = overview.kpis.totals;
+    let facts_last = data.report_models().map(|r| Day::of(r.date_range.start)).max();
+    let recent_failed: u128 = match facts_last {
+        Some(last) => {
+            overview.timeline.iter().filter(|d| d.day.0 > last.0 - RECENT_DAYS).map(|d| d.totals.failed).sum()
+        }
+        None => 0,
+    };
+    let n = overview.kpis.domains;
+    format!(
+        "{} {n} domain{}: {} of {} sessions encrypted; {} in the last {RECENT_DAYS} days",
+        if n == 1 { "The" } else { "All" },
+        if n == 1 { "" } else { "s" },
+        share(t.successful, t.sessions()),
+        crate::format::compact(t.sessions()),
+        if recent_failed == 0 {
+            "no failures".to_owned()
+        } else {
+            format!("{} failed sessions", crate::format::count(recent_failed))
+        }
+    )
+}

@@ -1,0 +1,196 @@
+//! Every finding rule, with a case where it fires and one where it must not.
+
+use serde_json::{json, Value};
+use tlsrpt_viewer::analysis::findings::{findings, Finding, Severity};
+use tlsrpt_viewer::analysis::Dataset;
+
+/// One report: `day` is a day number in January–March 2026 (1 = Jan 1).
+fn rep(org: &str, day: i64, domain: &str, policy: Value, ok: u64, fails: &[(&str, u64, &str)]) -> Vec<u8> {
+    let date = |d: i64| {
+        let (m, dd) = if d <= 31 {
+            (1, d)
+        } else if d <= 59 {
+            (2, d - 31)
+        } else {
+            (3, d - 59)
+        };
+        format!("2026-{m:02}-{dd:02}")
+    };
+    let total: u64 = fails.iter().map(|f| f.1).sum();
+    let mut policy = policy;
+    policy["policy-domain"] = json!(domain);
+    serde_json::to_vec(&json!({
+        "organization-name": org, "report-id": format!("{org}-{domain}-{day}-{}", policy["policy-type"]), "contact-info": "x@example.net",
+        "date-range": {"start-datetime": format!("{}T00:00:00Z", date(day)), "end-datetime": format!("{}T23:59:59Z", date(day))},
+        "policies": [{"policy": policy, "summary": {"total-successful-session-count": ok, "total-failure-session-count": total},
+                      "failure-details": fails.iter().map(|(t, n, mx)| json!({"result-type": t, "failed-session-count": n, "receiving-mx-hostname": mx})).collect::<Vec<_>>()}]
+    }))
+    .unwrap()
+}
+
+fn sts(mode: &str) -> Value {
+    json!({"policy-type": "sts", "policy-string": ["version: STSv1", format!("mode: {mode}"), "mx: mx.a.example", "max_age: 86400"]})
+}
+
+fn of_kind<'a>(f: &'a [Finding], kind: &str) -> Vec<&'a Finding> {
+    f.iter().filter(|x| x.kind == kind).collect()
+}
+
+fn load(reports: Vec<Vec<u8>>) -> Vec<Finding> {
+    let mut d = Dataset::new();
+    for (i, r) in reports.iter().enumerate() {
+        d.add_file(&format!("{i}.json"), r);
+    }
+    findings(&d)
+}
+
+/// `days` days of clean daily reports from Google for a.example.
+fn clean(days: std::ops::RangeInclusive<i64>, mode: &str) -> Vec<Vec<u8>> {
+    days.map(|d| rep("Google", d, "a.example", sts(mode), 100, &[])).collect()
+}
+
+#[test]
+fn failing_domain_by_type_and_mx_ranks_first() {
+    let mut r = clean(1..=10, "enforce");
+    r.push(rep(
+        "Microsoft",
+        10,
+        "b.example",
+        sts("enforce"),
+        90,
+        &[("certificate-expired", 8, "mx1.b.example"), ("starttls-not-supported", 2, "mx2.b.example")],
+    ));
+    let f = load(r);
+    let failing = of_kind(&f, "failing-domain");
+    assert_eq!(failing.len(), 1);
+    assert_eq!(f[0].kind, "failing-domain", "the failing domain comes first");
+    assert_eq!(failing[0].severity, Severity::Critical, "failures in the last days are critical");
+    assert_eq!(failing[0].domain.as_deref(), Some("b.example"));
+    assert_eq!(failing[0].subject.as_deref(), Some("mx1.b.example"));
+    assert_eq!(failing[0].result_type.as_deref(), Some("certificate-expired"));
+    assert!(failing[0].evidence.contains("10 of 100 sessions failed (10.0 %)"), "{}", failing[0].evidence);
+    assert_eq!(failing[0].filter.domain.as_deref(), Some("b.example"));
+    // Not when nothing failed.
+    assert!(of_kind(&load(clean(1..=10, "enforce")), "failing-domain").is_empty());
+}
+
+#[test]
+fn a_failure_type_new_in_the_last_days() {
+    let mut r = clean(1..=20, "enforce");
+    r.push(rep("Google", 5, "a.example", sts("enforce"), 1, &[("certificate-expired", 1, "mx.a.example")]));
+    r.push(rep("Microsoft", 18, "a.example", sts("enforce"), 1, &[("starttls-not-supported", 3, "mx.a.example")]));
+    let f = load(r);
+    let new = of_kind(&f, "new-failure-type");
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0].result_type.as_deref(), Some("starttls-not-supported"));
+    // A type seen before the last days is not new.
+    let mut r = clean(1..=20, "enforce");
+    r.push(rep("Microsoft", 5, "a.example", sts("enforce"), 1, &[("starttls-not-supported", 1, "mx.a.example")]));
+    r.push(rep("Microsoft", 18, "a.example", sts("enforce"), 1, &[("starttls-not-supported", 3, "mx.a.example")]));
+    assert!(of_kind(&load(r), "new-failure-type").is_empty());
+}
+
+#[test]
+fn ready_to_enforce_after_30_clean_testing_days() {
+    let f = load(clean(1..=31, "testing"));
+    assert_eq!(of_kind(&f, "ready-to-enforce").len(), 1);
+    assert_eq!(of_kind(&f, "ready-to-enforce")[0].severity, Severity::Info);
+    assert!(of_kind(&load(clean(1..=20, "testing")), "ready-to-enforce").is_empty(), "20 days are not enough");
+    let mut r = clean(1..=31, "testing");
+    r.push(rep("Microsoft", 25, "a.example", sts("testing"), 1, &[("certificate-expired", 1, "mx.a.example")]));
+    assert!(of_kind(&load(r), "ready-to-enforce").is_empty(), "a recent failure");
+}
+
+#[test]
+fn mode_none() {
+    let mut r = clean(1..=5, "enforce");
+    r.push(rep("Google", 6, "a.example", sts("none"), 10, &[]));
+    assert_eq!(of_kind(&load(r), "mode-none").len(), 1);
+    let mut r = clean(2..=5, "enforce");
+    r.push(rep("Google", 1, "a.example", sts("none"), 10, &[]));
+    assert!(of_kind(&load(r), "mode-none").is_empty(), "mode none was replaced later");
+}
+
+#[test]
+fn no_policy_found_despite_an_sts_policy() {
+    let mut r = clean(1..=5, "enforce");
+    r.push(rep("Mail.ru", 5, "a.example", json!({"policy-type": "no-policy-found"}), 7, &[]));
+    let f = load(r);
+    assert_eq!(of_kind(&f, "no-policy-despite-sts").len(), 1);
+    let r = vec![rep("Mail.ru", 5, "c.example", json!({"policy-type": "no-policy-found"}), 7, &[])];
+    assert!(of_kind(&load(r), "no-policy-despite-sts").is_empty(), "a domain without MTA-STS");
+}
+
+#[test]
+fn reporters_seeing_different_policies_on_one_day() {
+    let r = vec![
+        rep("Google", 3, "a.example", sts("enforce"), 10, &[]),
+        rep("Microsoft", 3, "a.example", sts("testing"), 10, &[]),
+    ];
+    let f = load(r);
+    assert_eq!(of_kind(&f, "reporters-disagree").len(), 1);
+    let r = vec![
+        rep("Google", 3, "a.example", sts("enforce"), 10, &[]),
+        rep("Microsoft", 3, "a.example", sts("enforce"), 10, &[]),
+    ];
+    assert!(of_kind(&load(r), "reporters-disagree").is_empty());
+}
+
+#[test]
+fn a_failing_mx_outside_the_policy() {
+    let r = vec![rep(
+        "Google",
+        3,
+        "a.example",
+        sts("enforce"),
+        10,
+        &[("certificate-host-mismatch", 4, "backup.other.example")],
+    )];
+    let f = load(r);
+    let mx = of_kind(&f, "mx-not-covered");
+    assert_eq!(mx.len(), 1);
+    assert_eq!(mx[0].filter.receiving_mx.as_deref(), Some("backup.other.example"));
+    let r =
+        vec![rep("Google", 3, "a.example", sts("enforce"), 10, &[("certificate-host-mismatch", 4, "mx.a.example")])];
+    assert!(of_kind(&load(r), "mx-not-covered").is_empty());
+}
+
+#[test]
+fn a_reporter_gone_silent() {
+    let mut r = clean(1..=20, "enforce");
+    r.extend((1..=12).map(|d| rep("Microsoft", d, "a.example", sts("enforce"), 5, &[])));
+    let f = load(r);
+    let silent = of_kind(&f, "reporter-silent");
+    assert_eq!(silent.len(), 1);
+    assert_eq!(silent[0].subject.as_deref(), Some("Microsoft"));
+    let mut r = clean(1..=20, "enforce");
+    r.extend((1..=18).map(|d| rep("Microsoft", d, "a.example", sts("enforce"), 5, &[])));
+    assert!(of_kind(&load(r), "reporter-silent").is_empty(), "two days is not silence");
+}
+
+#[test]
+fn sessions_evaluated_under_several_policies() {
+    let doc = json!({
+        "organization-name": "Microsoft Corporation", "report-id": "m1",
+        "date-range": {"start-datetime": "2026-01-01T00:00:00Z", "end-datetime": "2026-01-01T23:59:59Z"},
+        "policies": [
+            {"policy": {"policy-type": "sts", "policy-domain": "a.example"}, "summary": {"total-successful-session-count": 2, "total-failure-session-count": 0}},
+            {"policy": {"policy-type": "tlsa", "policy-domain": "a.example"}, "summary": {"total-successful-session-count": 2, "total-failure-session-count": 0}}
+        ]
+    });
+    let f = load(vec![serde_json::to_vec(&doc).unwrap()]);
+    assert_eq!(of_kind(&f, "double-evaluated").len(), 1);
+    assert!(of_kind(&load(clean(1..=2, "enforce")), "double-evaluated").is_empty());
+}
+
+#[test]
+fn a_failure_rate_that_doubled() {
+    let mut r = clean(1..=20, "enforce");
+    r.push(rep("Microsoft", 3, "a.example", sts("enforce"), 99, &[("certificate-expired", 1, "mx.a.example")]));
+    r.push(rep("Microsoft", 19, "a.example", sts("enforce"), 90, &[("certificate-expired", 10, "mx.a.example")]));
+    assert_eq!(of_kind(&load(r), "failure-rate-rising").len(), 1);
+    let mut r = clean(1..=20, "enforce");
+    r.push(rep("Microsoft", 3, "a.example", sts("enforce"), 90, &[("certificate-expired", 10, "mx.a.example")]));
+    r.push(rep("Microsoft", 19, "a.example", sts("enforce"), 90, &[("certificate-expired", 1, "mx.a.example")]));
+    assert!(of_kind(&load(r), "failure-rate-rising").is_empty(), "the rate fell");
+}
