@@ -167,7 +167,7 @@ impl DomainFacts {
         (first, it.next_back().or(first))
     }
 
-    fn top<'a>(map: &'a BTreeMap<String, u128>) -> Option<(&'a str, u128)> {
+    fn top(map: &BTreeMap<String, u128>) -> Option<(&str, u128)> {
         map.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map(|(k, v)| (k.as_str(), *v))
     }
 }

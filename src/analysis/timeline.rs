@@ -38,8 +38,8 @@ impl Granularity {
     /// What fits a span: days up to 120 days, weeks up to about two years, months beyond.
     pub fn auto(first: Day, last: Day) -> Granularity {
         match last.0 - first.0 + 1 {
-            ..=120 => Granularity::Day,
-            ..=740 => Granularity::Week,
+            span if span <= 120 => Granularity::Day,
+            span if span <= 740 => Granularity::Week,
             _ => Granularity::Month,
         }
     }
