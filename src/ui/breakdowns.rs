@@ -33,7 +33,7 @@ pub fn Explanations() -> impl IntoView {
                 </div>
                 <div class="cards">
                     <For each=cards key=|c| (c.0.clone(), c.1) let:card>
-                        <article class="card">
+                        <article class="card" id=format!("explain-{}", card.0)>
                             <h3>
                                 <code class="rtype">{card.0.clone()}</code>
                                 <span class="muted small">{format!(" {} failed sessions", format::count(card.1))}</span>
@@ -160,7 +160,7 @@ fn BreakdownTable(title: &'static str, kind: Kind, with_successful: bool) -> imp
 #[component]
 pub fn Breakdowns() -> impl IntoView {
     view! {
-        <div class="grid-2">
+        <div class="grid-2" id="infrastructure">
             <BreakdownTable title="By policy and MTA-STS mode" kind=Kind::Policy with_successful=true />
             <BreakdownTable title="Failures by receiving MX" kind=Kind::ReceivingMx with_successful=false />
             <BreakdownTable title="Failures by receiving IP" kind=Kind::ReceivingIp with_successful=false />

@@ -44,7 +44,7 @@ pub fn FileList() -> impl IntoView {
         format!("files {}–{} of {}", (p * FILE_PAGE + 1).min(n), ((p + 1) * FILE_PAGE).min(n), format::count(n as u64))
     };
     view! {
-        <section class="panel" aria-labelledby="files-title" data-testid="file-list"
+        <section class="panel" id="files" aria-labelledby="files-title" data-testid="file-list"
             data-total=move || counts().0.to_string()
             data-ok=move || counts().1[0].to_string()
             data-warning=move || counts().1[1].to_string()
@@ -75,11 +75,15 @@ pub fn FileList() -> impl IntoView {
                     page.set(0);
                 }
             />
-            <ul class="file-list" role="list">
-                <For each=ids key=|id| *id let:id>
-                    <FileRow outcome=state.data.with_value(|d| d.files()[id].clone()) />
-                </For>
-            </ul>
+            // Folded to its summary when every file loaded cleanly.
+            <details class="file-fold" prop:open=move || { let (_, [_, w, e], _) = counts(); w + e > 0 }>
+                <summary class="small">{move || format!("Show the {} files", format::count(counts().0 as u64))}</summary>
+                <ul class="file-list" role="list">
+                    <For each=ids key=|id| *id let:id>
+                        <FileRow outcome=state.data.with_value(|d| d.files()[id].clone()) />
+                    </For>
+                </ul>
+            </details>
             <Pager page=page pages=Signal::derive(pages) label="File list pages" text=Signal::derive(page_label) />
         </section>
     }

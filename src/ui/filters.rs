@@ -101,8 +101,21 @@ pub fn FilterBar() -> impl IntoView {
     let set = |edit: fn(&mut Filter, Option<String>)| Callback::new(move |v: Option<String>| f.update(|x| edit(x, v)));
     let first_day = move || all().timeline.first().map(|d| d.day.to_string()).unwrap_or_default();
     let last_day = move || all().timeline.last().map(|d| d.day.to_string()).unwrap_or_default();
+    // At phone width the fields fold away behind a "Filters" button.
+    let open = RwSignal::new(false);
     view! {
-        <section class="filters" aria-label="Filters">
+        <section class="filters" class:open=move || open.get() role="search" aria-label="Filters">
+            <button
+                type="button"
+                class="btn small filters-toggle"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                {move || {
+                    let n = f.with(|x| x.chips().len());
+                    if n == 0 { "Filters".to_owned() } else { format!("Filters ({n})") }
+                }}
+            </button>
             <div class="filter-fields">
                 <label class="field">
                     <span>"From"</span>

@@ -54,7 +54,7 @@ pub fn Inspector() -> impl IntoView {
         })
     };
     view! {
-        <section class="panel" aria-labelledby="reports-title">
+        <section class="panel" id="reports" aria-labelledby="reports-title">
             <div class="panel-head">
                 <h2 id="reports-title">"Reports"</h2>
                 <span class="muted small">{move || format!("{} reports", format::count(ids().len() as u64))}</span>

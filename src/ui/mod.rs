@@ -6,6 +6,7 @@ mod drop_zone;
 mod export;
 mod file_list;
 mod filters;
+mod findings;
 mod folders;
 mod inspector;
 mod intro;
@@ -24,6 +25,38 @@ use leptos::prelude::*;
 
 pub use panic::install_panic_hook;
 use state::AppState;
+
+/// The sections, one click away; sticky, and the filters stay as they are.
+#[component]
+fn SectionNav() -> impl IntoView {
+    const SECTIONS: [(&str, &str); 9] = [
+        ("findings", "Findings"),
+        ("timeline", "Timeline"),
+        ("domains", "Domains"),
+        ("orgs", "Organizations"),
+        ("failures", "Failures"),
+        ("infrastructure", "Infrastructure"),
+        ("reports", "Reports"),
+        ("files", "Files"),
+        ("setup", "Setup"),
+    ];
+    view! {
+        <nav class="section-nav" aria-label="Sections">
+            {SECTIONS
+                .iter()
+                .map(|(id, label)| view! { <a href=format!("#{id}") on:click=move |ev| jump(ev, id)>{*label}</a> })
+                .collect_view()}
+        </nav>
+    }
+}
+
+/// Scrolls to a section without touching the URL hash (it holds the filters).
+fn jump(ev: leptos::ev::MouseEvent, id: &str) {
+    ev.prevent_default();
+    if let Some(el) = document().get_element_by_id(id) {
+        el.scroll_into_view();
+    }
+}
 
 /// The application root.
 #[component]
@@ -55,18 +88,20 @@ pub fn App() -> impl IntoView {
                 <drop_zone::DropZone compact=Signal::derive(has_data) />
                 <progress::ProgressBar />
                 <Show when=has_data>
+                    <SectionNav />
                     <div class="toolbar">
                         <filters::FilterBar />
                         <export::ExportBar />
                     </div>
                     <kpis::KpiStrip />
+                    <findings::FindingsPanel />
                     <timeline::Timeline />
-                    <file_list::FileList />
                     <tables::SummaryTables />
                     <breakdowns::Explanations />
                     <breakdowns::Breakdowns />
                     <tables::FailureTable />
                     <inspector::Inspector />
+                    <file_list::FileList />
                 </Show>
                 <setup_check::SetupCheck />
             </main>

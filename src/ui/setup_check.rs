@@ -35,7 +35,7 @@ pub fn SetupCheck() -> impl IntoView {
             .unwrap_or_else(|| "example.com".into())
     };
     view! {
-        <section class="panel" aria-labelledby="check-title">
+        <section class="panel" id="setup" aria-labelledby="check-title">
             <div class="panel-head">
                 <h2 id="check-title">"Check your setup"</h2>
                 <span class="muted small">"Nothing is looked up: paste what you published."</span>

@@ -79,9 +79,58 @@ pub(super) fn page_text(page: usize, pages: usize) -> String {
     format!("page {} of {}", page.min(pages.saturating_sub(1)) + 1, pages)
 }
 
-/// Rows of one overview table, in the order `sort` asks for.
+/// Rows of one overview table, in the order `sort` asks for, at most
+/// [`MAX_ROWS`]. Rows past [`FIRST_ROWS`] stay in the page, hidden by CSS
+/// until "Show all", so every row's hooks are there.
 fn sorted<T: Sortable + Clone>(rows: &[T], sort: &SortState) -> Vec<T> {
-    sorted_indices(rows, sort).into_iter().map(|i| rows[i].clone()).collect()
+    sorted_indices(rows, sort).into_iter().take(MAX_ROWS).map(|i| rows[i].clone()).collect()
+}
+
+/// Rows a table shows before "Show all".
+pub(super) const FIRST_ROWS: usize = 10;
+
+/// Rows a table holds at most (a hosting provider's 100,000 domains are
+/// narrowed with the filters and read in full through the exports).
+pub(super) const MAX_ROWS: usize = 2000;
+
+/// "Show all (N)" under a table longer than [`FIRST_ROWS`].
+#[component]
+pub(super) fn ShowAll(expanded: RwSignal<bool>, #[prop(into)] total: Signal<usize>) -> impl IntoView {
+    view! {
+        <Show when=move || { total.get() > FIRST_ROWS }>
+            <button
+                type="button"
+                class="btn small show-all"
+                aria-expanded=move || expanded.get().to_string()
+                on:click=move |_| expanded.update(|e| *e = !*e)
+            >
+                {move || match (expanded.get(), total.get()) {
+                    (true, _) => "Show fewer".to_owned(),
+                    (false, n) if n > MAX_ROWS => format!("Show the first {} of {}", format::count(MAX_ROWS as u64), format::count(n as u64)),
+                    (false, n) => format!("Show all ({})", format::count(n as u64)),
+                }}
+            </button>
+        </Show>
+    }
+}
+
+/// A domain's daily failure rate as a small line (0 at the bottom, 100 % at the top).
+fn sparkline(daily: &[(crate::report::datetime::Day, crate::analysis::Totals)]) -> impl IntoView {
+    let (Some(first), Some(last)) = (daily.first(), daily.last()) else { return None };
+    let span = (last.0 .0 - first.0 .0).max(1) as f64;
+    let points: Vec<String> = daily
+        .iter()
+        .filter_map(|(d, t)| {
+            let r = t.failure_rate()?;
+            Some(format!("{:.1},{:.1}", (d.0 - first.0 .0) as f64 / span * 60.0, 14.0 - r * 12.0))
+        })
+        .collect();
+    Some(view! {
+        <svg class="spark" viewBox="0 0 60 16" width="60" height="16" aria-hidden="true">
+            <line x1="0" y1="14" x2="60" y2="14" class="spark-base"></line>
+            <polyline points=points.join(" ") class="spark-line"></polyline>
+        </svg>
+    })
 }
 
 /// A bar showing a share of the largest value in its column. The maximum
@@ -155,21 +204,25 @@ pub fn SummaryTables() -> impl IntoView {
 fn DomainTable() -> impl IntoView {
     let state = expect_context::<AppState>();
     let sort = RwSignal::new(SortState::new("failed", true));
+    let expanded = RwSignal::new(false);
     let rows = move || sorted(&state.snapshot.get().overview.domains, &sort.get());
+    let total = Signal::derive(move || state.snapshot.get().overview.domains.len());
+    let last_day = Signal::derive(move || state.snapshot.get().overview.timeline.last().map(|d| d.day));
     let max = Signal::derive(move || {
         state.snapshot.get().overview.domains.iter().map(|r| r.totals.failed).max().unwrap_or(0)
     });
     view! {
-        <section class="panel" aria-labelledby="domains-title">
+        <section class="panel" id="domains" aria-labelledby="domains-title">
             <div class="panel-head"><h2 id="domains-title">"Policy domains"</h2></div>
             <div class="table-wrap">
-                <table>
+                <table class:collapsed=move || !expanded.get()>
                     <thead><tr>
                         <SortHeader label="Domain" column="domain" sort=sort />
                         <SortHeader label="Reports" column="reports" sort=sort numeric=true />
                         <SortHeader label="Successful" column="successful" sort=sort numeric=true />
                         <SortHeader label="Failed" column="failed" sort=sort numeric=true />
                         <SortHeader label="Success rate" column="rate" sort=sort numeric=true />
+                        <th scope="col">"Daily failure rate"</th>
                     </tr></thead>
                     <tbody>
                         <For each=rows key=|r| (r.domain.clone(), r.reports, r.totals) let:r>
@@ -177,18 +230,23 @@ fn DomainTable() -> impl IntoView {
                                 let (selected, on_toggle) = selector(state, FilterField::Domain, r.domain.clone());
                                 let note = (r.multi_policy_reports > 0).then(|| multi_policy_note(r.multi_policy_reports));
                                 let (label, reports, totals) = (domain_label(&r.domain), r.reports, r.totals);
+                                let health = r.health(last_day.get_untracked()).as_str();
+                                let spark = sparkline(&r.daily);
                                 view! {
                                     <SelectRow selected=selected on_toggle={on_toggle} {..}
                                         data-testid="domain-row" data-domain=r.domain.clone()
                                         data-successful=r.totals.successful.to_string() data-failed=r.totals.failed.to_string()>
-                                        <td class="strong">
+                                        <th scope="row" class="strong">
+                                            <span class=format!("health {health}")>{health}</span>
+                                            " "
                                             {label}
                                             {note.map(|n| view! { <span class="row-note small muted">{n}</span> })}
-                                        </td>
+                                        </th>
                                         <td class="num">{format::count(reports as u64)}</td>
                                         <td class="num">{format::count(totals.successful)}</td>
                                         <td class="num">{format::count(totals.failed)}{bar(totals.failed, max, "bad")}</td>
                                         <td class="num">{format::percent(totals.success_rate())}</td>
+                                        <td>{spark}</td>
                                     </SelectRow>
                                 }
                             }
@@ -196,6 +254,7 @@ fn DomainTable() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            <ShowAll expanded=expanded total=total />
         </section>
     }
 }
@@ -204,12 +263,14 @@ fn DomainTable() -> impl IntoView {
 fn OrgTable() -> impl IntoView {
     let state = expect_context::<AppState>();
     let sort = RwSignal::new(SortState::new("reports", true));
+    let expanded = RwSignal::new(false);
     let rows = move || sorted(&state.snapshot.get().overview.orgs, &sort.get());
+    let total = Signal::derive(move || state.snapshot.get().overview.orgs.len());
     view! {
-        <section class="panel" aria-labelledby="orgs-title">
+        <section class="panel" id="orgs" aria-labelledby="orgs-title">
             <div class="panel-head"><h2 id="orgs-title">"Reporting organizations"</h2></div>
             <div class="table-wrap">
-                <table>
+                <table class:collapsed=move || !expanded.get()>
                     <thead><tr>
                         <SortHeader label="Organization" column="org" sort=sort />
                         <SortHeader label="Reports" column="reports" sort=sort numeric=true />
@@ -238,6 +299,7 @@ fn OrgTable() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            <ShowAll expanded=expanded total=total />
         </section>
     }
 }
@@ -246,17 +308,19 @@ fn OrgTable() -> impl IntoView {
 fn ResultTypeTable() -> impl IntoView {
     let state = expect_context::<AppState>();
     let sort = RwSignal::new(SortState::new("sessions", true));
+    let expanded = RwSignal::new(false);
     let rows = move || sorted(&state.snapshot.get().overview.result_types, &sort.get());
+    let total = Signal::derive(move || state.snapshot.get().overview.result_types.len());
     let max = Signal::derive(move || {
         state.snapshot.get().overview.result_types.iter().map(|r| r.sessions).max().unwrap_or(0)
     });
     let empty = move || state.snapshot.get().overview.result_types.is_empty();
     view! {
-        <section class="panel" aria-labelledby="types-title">
+        <section class="panel" id="failures" aria-labelledby="types-title">
             <div class="panel-head"><h2 id="types-title">"Failures by result type"</h2></div>
             <Show when=move || !empty() fallback=|| view! { <p class="empty">"No failed sessions were reported."</p> }>
                 <div class="table-wrap">
-                    <table>
+                    <table class:collapsed=move || !expanded.get()>
                         <thead><tr>
                             <SortHeader label="Result type" column="result_type" sort=sort />
                             <SortHeader label="Failed sessions" column="sessions" sort=sort numeric=true />
@@ -282,6 +346,7 @@ fn ResultTypeTable() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
+                <ShowAll expanded=expanded total=total />
             </Show>
         </section>
     }

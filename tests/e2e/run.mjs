@@ -534,6 +534,94 @@ test('without workers the same engine runs on the main thread', async (page) => 
   c.done();
 }, () => { delete window.Worker; });
 
+test('screenshots at desktop and phone width, light and dark; nothing overflows', async (page) => {
+  const c = new Check();
+  await page.click('[data-testid="try-samples"]');
+  await waitReady(page);
+  for (const [w, h] of [[1440, 900], [390, 844]]) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.waitForTimeout(300); // let colour transitions finish before the picture
+      await page.screenshot({ path: path.join(OUT, `page-${w}-${scheme}.png`) });
+      await page.screenshot({ path: path.join(OUT, `page-${w}-${scheme}-full.png`), fullPage: true });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      c.ok(overflow <= 0, `no horizontal overflow at ${w} px ${scheme}: ${overflow} px`);
+    }
+  }
+  // The failure details fit at 1,440 px: the table is no wider than its box.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const fits = await page.$eval('#failures-title', (h) => {
+    const wrap = h.closest('section').querySelector('.table-wrap');
+    return wrap.scrollWidth <= wrap.clientWidth + 1;
+  });
+  c.ok(fits, 'failure details fit at 1,440 px');
+  await page.emulateMedia({ colorScheme: 'light' });
+  c.done();
+});
+
+test('a failing domain is the first finding', async (page) => {
+  const c = new Check();
+  const clean = (day, domain, id) => ({
+    'organization-name': 'Google Inc.', 'report-id': id, 'contact-info': 'x@example.net',
+    'date-range': { 'start-datetime': `2026-05-${String(day).padStart(2, '0')}T00:00:00Z`, 'end-datetime': `2026-05-${String(day).padStart(2, '0')}T23:59:59Z` },
+    policies: [{ policy: { 'policy-type': 'sts', 'policy-domain': domain, 'policy-string': ['version: STSv1', 'mode: enforce', `mx: mx.${domain}`, 'max_age: 86400'] },
+      summary: { 'total-successful-session-count': 500, 'total-failure-session-count': 0 } }],
+  });
+  const reports = [];
+  for (let d = 1; d <= 20; d++) for (const dom of ['a.example', 'b.example', 'c.example']) reports.push(clean(d, dom, `${dom}-${d}`));
+  const bad = clean(19, 'broken.example', 'broken-19');
+  bad.policies[0].summary['total-failure-session-count'] = 40;
+  bad.policies[0]['failure-details'] = [{ 'result-type': 'certificate-expired', 'receiving-mx-hostname': 'mx.broken.example', 'failed-session-count': 40 }];
+  reports.push(bad);
+  const dir = path.join(tmp, 'finding');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'all.json'), JSON.stringify(reports));
+  await page.setInputFiles('[data-testid="file-input"]', [path.join(dir, 'all.json')]);
+  await waitReady(page);
+  await page.waitForSelector('[data-testid="finding"]');
+  const findings = await hookRows(page, 'finding');
+  c.eq([findings[0].severity, findings[0].kind, findings[0].domain], ['critical', 'failing-domain', 'broken.example'], 'first finding');
+  c.ok(/certificate-expired/.test(findings[0].text) && /mx\.broken\.example/.test(findings[0].text), `evidence names type and MX: ${findings[0].text}`);
+  await page.click('[data-testid="finding"] >> nth=0 >> .finding-title');
+  await page.waitForFunction(() => location.hash.includes('domain=broken.example'));
+  c.eq(await kpi(page, 'kpi-failed'), 40, 'the finding\'s filter shows its evidence');
+  await page.screenshot({ path: path.join(OUT, 'findings.png') });
+  c.done();
+});
+
+test('a 400-day corpus shows weekly buckets whose sums equal the truth', async (page) => {
+  const c = new Check();
+  if (!HAVE_SHARED) throw new Skip('../shared is not beside the repository (generated corpus)');
+  const { files, expected } = generate('weeks', ['--reports', '600', '--seed', '51', '--days', '400', '--containers', 'zip', '--batch', '600']);
+  await page.setInputFiles('[data-testid="file-input"]', files);
+  await waitReady(page);
+  const buckets = await hookRows(page, 'timeline-bucket');
+  c.ok(buckets.length > 50 && buckets.every((b) => b.granularity === 'week'), `weekly buckets: ${buckets.length} ${buckets[0]?.granularity}`);
+  // Each bucket's numbers equal the sum of expected.json's days in [from, to].
+  for (const b of buckets) {
+    let ok = 0, failed = 0;
+    for (const [day, v] of Object.entries(expected.by_day)) if (day >= b.from && day <= b.to) { ok += v.successful; failed += v.failed; }
+    c.eq([+b.successful, +b.failed], [ok, failed], `week ${b.from}..${b.to}`);
+  }
+  c.eq(buckets.reduce((a, b) => a + +b.successful, 0), expected.total_successful, 'all weeks add up');
+  c.eq(await hookRows(page, 'timeline-day').then((d) => d.length), 0, 'no day hooks at week granularity');
+  // By hand: months, then days.
+  await page.selectOption('[data-testid="timeline-granularity"]', 'month');
+  const months = await hookRows(page, 'timeline-bucket');
+  c.ok(months.every((b) => b.granularity === 'month') && months.length >= 13 && months.length <= 15, `months: ${months.length}`);
+  c.eq(months.reduce((a, b) => a + +b.failed, 0), expected.total_failed, 'all months add up');
+  // Keyboard: the chart is one Tab stop; arrows move, Enter selects a bucket.
+  await page.focus('[data-testid="timeline-bucket"][tabindex="0"]');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash.includes('from='));
+  c.eq((await hookRows(page, 'timeline-bucket')).filter((b) => b.granularity === 'month').length > 0, true, 'still months');
+  await page.screenshot({ path: path.join(OUT, 'timeline-months.png') });
+  c.done();
+});
+
 test('check your setup: a valid and an invalid record, and a policy file', async (page) => {
   const c = new Check();
   const verdict = async () => ({
