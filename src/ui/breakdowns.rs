@@ -118,6 +118,7 @@ fn BreakdownTable(title: &'static str, kind: Kind, with_successful: bool) -> imp
             <Show when=any fallback=|| view! { <p class="empty">"Nothing to show."</p> }>
                 <div class="table-wrap">
                     <table class="dense">
+                        <caption class="visually-hidden">{title}</caption>
                         <thead>
                             <tr>
                                 <SortHeader label="Value" column="key" sort=sort />
@@ -134,13 +135,13 @@ fn BreakdownTable(title: &'static str, kind: Kind, with_successful: bool) -> imp
                                     let shown = if r.key.is_empty() { "(not reported)".to_owned() } else { r.key.clone() };
                                     let (successful, failed, entries) = (r.successful, r.failed, r.entries);
                                     view! {
-                                        <SelectRow selected=selected on_toggle={on_toggle} {..}
+                                        <SelectRow selected=selected on_toggle={on_toggle} row_key=format!("{}:{}", kind.hook(), r.key) {..}
                                             data-testid="breakdown-row"
                                             data-kind=kind.hook()
                                             data-key=r.key.clone()
                                             data-sessions=r.failed.to_string()
                                         >
-                                            <td class="mono">{shown}</td>
+                                            <th scope="row" class="mono">{shown}</th>
                                             {with_successful.then(|| view! { <td class="num">{format::count(successful)}</td> })}
                                             <td class="num">{format::count(failed)} {bar(failed, max, "bad")}</td>
                                             <td class="num">{format::count(entries as u64)}</td>

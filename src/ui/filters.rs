@@ -39,6 +39,22 @@ pub fn sync_hash(state: AppState) {
     });
 }
 
+/// After a chip is removed, focus goes to the next chip, or to the search box.
+fn focus_after_chip() {
+    leptos::task::spawn_local(async {
+        gloo::timers::future::TimeoutFuture::new(0).await;
+        let doc = document();
+        let target = doc
+            .query_selector("[data-testid=\"filter-chip\"]")
+            .ok()
+            .flatten()
+            .or_else(|| doc.query_selector("[data-testid=\"filter-text\"]").ok().flatten());
+        if let Some(el) = target.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+            let _ = el.focus();
+        }
+    });
+}
+
 /// The value of the "All" option. Printable: a NUL sentinel did not survive
 /// as an option value, and the selects showed blank.
 const ALL: &str = "*all*";
@@ -120,10 +136,12 @@ pub fn FilterBar() -> impl IntoView {
                 <label class="field">
                     <span>"From"</span>
                     <input
-                        type="date"
+                        type="text"
+                        inputmode="numeric"
+                        placeholder=first_day
+                        size="11"
                         data-testid="filter-from"
-                        prop:min=first_day
-                        prop:max=last_day
+                        aria-describedby="date-help"
                         prop:value=move || f.with(|x| day_value(x.from))
                         on:change=move |ev| f.update(|x| x.from = parse_day(&event_target_value(&ev)))
                     />
@@ -131,10 +149,12 @@ pub fn FilterBar() -> impl IntoView {
                 <label class="field">
                     <span>"To"</span>
                     <input
-                        type="date"
+                        type="text"
+                        inputmode="numeric"
+                        placeholder=last_day
+                        size="11"
                         data-testid="filter-to"
-                        prop:min=first_day
-                        prop:max=last_day
+                        aria-describedby="date-help"
                         prop:value=move || f.with(|x| day_value(x.to))
                         on:change=move |ev| f.update(|x| x.to = parse_day(&event_target_value(&ev)))
                     />
@@ -191,11 +211,13 @@ pub fn FilterBar() -> impl IntoView {
                 class="btn small clear"
                 data-testid="clear-filters"
                 class:inactive=move || !f.with(Filter::is_active)
+                aria-disabled=move || (!f.with(Filter::is_active)).to_string()
                 on:click=move |_| f.set(Filter::default())
             >
                 "Clear filters"
             </button>
             </div>
+            <p id="date-help" class="visually-hidden">"A UTC day, as YYYY-MM-DD (the placeholder is the first or last day of the data); or drag across the timeline."</p>
             <div class="chips" aria-live="polite">
                 <For each=move || f.with(Filter::chips) key=|c| c.clone() let:chip>
                     <button
@@ -203,7 +225,10 @@ pub fn FilterBar() -> impl IntoView {
                         class="chip"
                         data-testid="filter-chip"
                         aria-label=format!("Remove filter {}", chip.1)
-                        on:click=move |_| f.update(|x| x.clear(chip.0))
+                        on:click=move |_| {
+                            f.update(|x| x.clear(chip.0));
+                            focus_after_chip();
+                        }
                     >
                         {chip.1.clone()}
                         <span aria-hidden="true">" ×"</span>

@@ -22,6 +22,18 @@ fn link_or_text(s: &str) -> AnyView {
     }
 }
 
+/// Moves focus into the report just opened, once it is drawn.
+fn focus_detail() {
+    leptos::task::spawn_local(async {
+        gloo::timers::future::TimeoutFuture::new(0).await;
+        if let Some(el) = document().get_element_by_id("report-detail") {
+            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
 /// The list and, when one is open, the report.
 #[component]
 pub fn Inspector() -> impl IntoView {
@@ -69,7 +81,7 @@ pub fn Inspector() -> impl IntoView {
                             <th scope="col" class="num">"Successful"</th>
                             <th scope="col" class="num">"Failed"</th>
                             <th scope="col" class="num">"Warnings"</th>
-                            <th scope="col"></th>
+                            <th scope="col"><span class="visually-hidden">"Details"</span></th>
                         </tr>
                     </thead>
                     <tbody>
@@ -86,7 +98,19 @@ pub fn Inspector() -> impl IntoView {
                                         type="button"
                                         class="btn small"
                                         data-testid="open-report"
-                                        on:click=move |_| open.update(|o| *o = if *o == Some(r.0) { None } else { Some(r.0) })
+                                        aria-controls="report-detail"
+                                        aria-expanded=move || (open.get() == Some(r.0)).to_string()
+                                        aria-label={
+                                            let (id, org) = (r.2.clone(), r.1.clone());
+                                            move || format!("{} report {id} from {org}", if open.get() == Some(r.0) { "Close" } else { "Open" })
+                                        }
+                                        on:click=move |_| {
+                                            let opening = open.get_untracked() != Some(r.0);
+                                            open.set(opening.then_some(r.0));
+                                            if opening {
+                                                focus_detail();
+                                            }
+                                        }
                                     >
                                         {move || if open.get() == Some(r.0) { "Close" } else { "Open" }}
                                     </button>
@@ -139,10 +163,10 @@ fn report_view(s: &StoredReport, file: String) -> impl IntoView {
                 .collect_view();
             view! {
                 <div class="policy">
-                    <h4>
+                    <h3>
                         {format!("Policy {} · {} · {}", i + 1, p.policy.policy_type.as_str(), p.policy.policy_domain.clone().unwrap_or_else(|| "(no domain)".into()))}
                         {(!counted.get(i).copied().unwrap_or(true)).then(|| view! { <span class="badge warning">"not counted again"</span> })}
-                    </h4>
+                    </h3>
                     <p class="small">
                         {format!(
                             "{} successful, {} failed sessions · MX patterns: {}",
@@ -153,7 +177,7 @@ fn report_view(s: &StoredReport, file: String) -> impl IntoView {
                     </p>
                     {(!p.policy.policy_string.is_empty()).then(|| view! { <pre class="code">{p.policy.policy_string.join("\n")}</pre> })}
                     {(!p.failure_details.is_empty()).then(|| view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label="Failure details of this policy">
                             <table class="dense">
                                 <thead>
                                     <tr>
@@ -177,7 +201,7 @@ fn report_view(s: &StoredReport, file: String) -> impl IntoView {
         .collect_view();
     let warnings = s.warnings.iter().map(|w| view! { <li>{w.to_string()}</li> }).collect_view();
     view! {
-        <div class="report" data-testid="report-detail">
+        <div class="report" id="report-detail" data-testid="report-detail" tabindex="-1" role="region" aria-label="The open report">
             <dl class="meta">
                 <dt>"Organization"</dt>
                 <dd>{r.organization_name.clone()}</dd>
@@ -193,12 +217,12 @@ fn report_view(s: &StoredReport, file: String) -> impl IntoView {
             {multi_note.map(|n| view! { <p class="note small" data-testid="multi-policy-note">{n}</p> })}
             {policies}
             {(!s.warnings.is_empty()).then(|| view! {
-                <h4>"Warnings"</h4>
+                <h3>"Warnings"</h3>
                 <ul class="warnings small">{warnings}</ul>
             })}
             <details>
                 <summary>"Raw JSON"</summary>
-                <pre class="code" data-testid="report-raw">{format::pretty_json(&s.raw)}</pre>
+                <pre class="code" data-testid="report-raw" tabindex="0" aria-label="The report's JSON as received">{format::pretty_json(&s.raw)}</pre>
             </details>
         </div>
     }

@@ -12,6 +12,8 @@ pub fn Intro() -> impl IntoView {
     let state = expect_context::<AppState>();
     let try_samples = move |_| {
         loader::load(state, SAMPLES.iter().map(|s| Source::Static(s.name, s.bytes)).collect());
+        // This button goes away with the introduction: focus moves to the results.
+        state.focus_results.set_value(true);
     };
     let sources = SAMPLES
         .iter()

@@ -40,13 +40,60 @@ fn SectionNav() -> impl IntoView {
         ("files", "Files"),
         ("setup", "Setup"),
     ];
+    // One Tab stop; the arrow keys move between the links (a roving tabindex).
+    let current = RwSignal::new(0usize);
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let n = SECTIONS.len();
+        let to = match ev.key().as_str() {
+            "ArrowRight" | "ArrowDown" => (current.get_untracked() + 1) % n,
+            "ArrowLeft" | "ArrowUp" => (current.get_untracked() + n - 1) % n,
+            "Home" => 0,
+            "End" => n - 1,
+            _ => return,
+        };
+        ev.prevent_default();
+        current.set(to);
+        if let Some(a) = document().get_element_by_id(&format!("nav-{}", SECTIONS[to].0)) {
+            if let Ok(a) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a) {
+                let _ = a.focus();
+            }
+        }
+    };
     view! {
-        <nav class="section-nav" aria-label="Sections">
+        <nav class="section-nav" aria-label="Sections (arrow keys move between them)" on:keydown=on_key>
             {SECTIONS
                 .iter()
-                .map(|(id, label)| view! { <a href=format!("#{id}") on:click=move |ev| jump(ev, id)>{*label}</a> })
+                .enumerate()
+                .map(|(i, (id, label))| {
+                    view! {
+                        <a
+                            href=format!("#{id}")
+                            id=format!("nav-{id}")
+                            tabindex=move || if current.get() == i { "0" } else { "-1" }
+                            on:click=move |ev| {
+                                current.set(i);
+                                jump(ev, id)
+                            }
+                        >
+                            {*label}
+                        </a>
+                    }
+                })
                 .collect_view()}
         </nav>
+    }
+}
+
+/// Moves focus to the results (or to the drop zone before any are loaded).
+fn skip_to_results(ev: leptos::ev::MouseEvent) {
+    ev.prevent_default();
+    let doc = document();
+    let target = doc
+        .get_element_by_id("results")
+        .or_else(|| doc.query_selector("[data-testid=\"drop-zone\"] input").ok().flatten());
+    if let Some(el) = target.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+        let _ = el.focus();
+        el.scroll_into_view();
     }
 }
 
@@ -67,6 +114,7 @@ pub fn App() -> impl IntoView {
     filters::sync_hash(state);
     let has_data = move || state.file_count() > 0;
     view! {
+        <a class="skip-link" href="#results" on:click=skip_to_results>"Skip to results"</a>
         <div class="app" data-testid="app" data-state=move || state.phase().as_str() data-engine=move || state.engine.get().as_str()>
             <header class="topbar">
                 <div class="brand">
@@ -74,7 +122,12 @@ pub fn App() -> impl IntoView {
                         <rect x="4" y="10" width="16" height="11" rx="2.5" fill="currentColor" />
                         <path d="M8 10V7.5a4 4 0 0 1 8 0V10" fill="none" stroke="currentColor" stroke-width="2.2" />
                     </svg>
-                    <span class="title">"TLS-RPT Viewer"</span>
+                    // The page's one h1 once the introduction (with its own h1) is gone.
+                    {move || if has_data() {
+                        view! { <h1 class="title">"TLS-RPT Viewer"</h1> }.into_any()
+                    } else {
+                        view! { <span class="title">"TLS-RPT Viewer"</span> }.into_any()
+                    }}
                 </div>
                 <div class="topbar-right">
                     <p class="privacy">"Runs entirely in your browser: no file leaves this machine, nothing is stored."</p>
@@ -93,6 +146,7 @@ pub fn App() -> impl IntoView {
                         <filters::FilterBar />
                         <export::ExportBar />
                     </div>
+                    <h2 id="results" class="visually-hidden" tabindex="-1">"Results"</h2>
                     <kpis::KpiStrip />
                     <findings::FindingsPanel />
                     <timeline::Timeline />

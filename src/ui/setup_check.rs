@@ -182,7 +182,7 @@ fn SeenPolicies() -> impl IntoView {
                             <div class="seen-domain" data-testid="seen-domain" data-domain=d.domain.clone()>
                                 <h4>{d.domain.clone()}</h4>
                                 <ul class="findings">{insights}</ul>
-                                <div class="table-wrap">
+                                <div class="table-wrap" tabindex="0" role="region" aria-label={format!("Policies reporters saw for {}", d.domain)}>
                                     <table class="dense">
                                         <thead>
                                             <tr>

@@ -102,6 +102,9 @@ pub struct AppState {
     pub engine: RwSignal<Engine>,
     /// The ingest workers (started with the page).
     pub pool: StoredValue<PoolSlot, LocalStorage>,
+    /// Set when focus should move to the results once a load ends (the
+    /// control that started it is gone).
+    pub focus_results: StoredValue<bool>,
     /// Wakes the driver while it waits on the workers (for Cancel).
     pub interrupter: StoredValue<Option<Interrupter>, LocalStorage>,
     /// Progress of the current load.
@@ -144,6 +147,7 @@ impl AppState {
             engine: RwSignal::new(if super::workers::supported() { Engine::Workers } else { Engine::MainThread }),
             pool: StoredValue::new_local(PoolSlot::Unavailable),
             interrupter: StoredValue::new_local(None),
+            focus_results: StoredValue::new(false),
             progress: RwSignal::new(Progress::default()),
             filter,
             all,

@@ -49,23 +49,42 @@ pub(super) fn Pager(
     #[prop(into)] text: Signal<String>,
 ) -> impl IntoView {
     let many = move || pages.get() > 1;
+    let prev_ref = NodeRef::<leptos::html::Button>::new();
+    let next_ref = NodeRef::<leptos::html::Button>::new();
     view! {
         <Show when=many>
             <nav class="pager" aria-label=label>
                 <button
                     type="button"
                     class="btn small"
+                    node_ref=prev_ref
                     disabled=move || page.get() == 0
-                    on:click=move |_| page.update(|p| *p = p.saturating_sub(1))
+                    on:click=move |_| {
+                        page.update(|p| *p = p.saturating_sub(1));
+                        // A button that disables itself would drop focus to the page.
+                        if page.get_untracked() == 0 {
+                            if let Some(b) = next_ref.get_untracked() {
+                                let _ = b.focus();
+                            }
+                        }
+                    }
                 >
                     "‹ Previous"
                 </button>
-                <span class="small">{move || text.get()}</span>
+                <span class="small" aria-live="polite">{move || text.get()}</span>
                 <button
                     type="button"
                     class="btn small"
+                    node_ref=next_ref
                     disabled=move || { page.get() + 1 >= pages.get() }
-                    on:click=move |_| page.update(|p| *p += 1)
+                    on:click=move |_| {
+                        page.update(|p| *p += 1);
+                        if page.get_untracked() + 1 >= pages.get_untracked() {
+                            if let Some(b) = prev_ref.get_untracked() {
+                                let _ = b.focus();
+                            }
+                        }
+                    }
                 >
                     "Next ›"
                 </button>
@@ -151,13 +170,22 @@ pub(super) fn bar(value: u128, max: Signal<u128>, tone: &'static str) -> impl In
 pub(super) fn SelectRow(
     #[prop(into)] selected: Signal<bool>,
     #[prop(into)] on_toggle: Callback<()>,
+    /// Identifies the row across re-renders, so focus can return to it.
+    #[prop(into)]
+    row_key: String,
     children: Children,
 ) -> impl IntoView {
+    let key = row_key.clone();
+    let toggle = move || {
+        on_toggle.run(());
+        refocus_row(key.clone());
+    };
+    let toggle_key = toggle.clone();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Enter" || ev.key() == " " {
             // Space would scroll the page.
             ev.prevent_default();
-            on_toggle.run(());
+            toggle_key();
         }
     };
     view! {
@@ -166,12 +194,32 @@ pub(super) fn SelectRow(
             class:selected=move || selected.get()
             tabindex="0"
             aria-selected=move || if selected.get() { "true" } else { "false" }
-            on:click=move |_| on_toggle.run(())
+            data-row-key=row_key
+            on:click=move |_| toggle()
             on:keydown=on_key
         >
             {children()}
         </tr>
     }
+}
+
+/// Moves focus back to the row with this key once the views have re-rendered
+/// (a filter change re-creates rows, which would drop focus to the page).
+fn refocus_row(key: String) {
+    leptos::task::spawn_local(async move {
+        gloo::timers::future::TimeoutFuture::new(0).await;
+        let Ok(rows) = document().query_selector_all("tr[data-row-key]") else { return };
+        for i in 0..rows.length() {
+            let Some(el) = rows.item(i).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(n).ok())
+            else {
+                continue;
+            };
+            if el.get_attribute("data-row-key").as_deref() == Some(key.as_str()) {
+                let _ = el.focus();
+                return;
+            }
+        }
+    });
 }
 
 /// Whether the filter selects `key` in `field`, and a callback that toggles it.
@@ -216,6 +264,7 @@ fn DomainTable() -> impl IntoView {
             <div class="panel-head"><h2 id="domains-title">"Policy domains"</h2></div>
             <div class="table-wrap">
                 <table class:collapsed=move || !expanded.get()>
+                    <caption class="visually-hidden">"Sessions per policy domain; select a row to filter every view"</caption>
                     <thead><tr>
                         <SortHeader label="Domain" column="domain" sort=sort />
                         <SortHeader label="Reports" column="reports" sort=sort numeric=true />
@@ -233,7 +282,7 @@ fn DomainTable() -> impl IntoView {
                                 let health = r.health(last_day.get_untracked()).as_str();
                                 let spark = sparkline(&r.daily);
                                 view! {
-                                    <SelectRow selected=selected on_toggle={on_toggle} {..}
+                                    <SelectRow selected=selected on_toggle={on_toggle} row_key=format!("domain:{}", r.domain) {..}
                                         data-testid="domain-row" data-domain=r.domain.clone()
                                         data-successful=r.totals.successful.to_string() data-failed=r.totals.failed.to_string()>
                                         <th scope="row" class="strong">
@@ -271,6 +320,7 @@ fn OrgTable() -> impl IntoView {
             <div class="panel-head"><h2 id="orgs-title">"Reporting organizations"</h2></div>
             <div class="table-wrap">
                 <table class:collapsed=move || !expanded.get()>
+                    <caption class="visually-hidden">"Sessions per reporting organization; select a row to filter every view"</caption>
                     <thead><tr>
                         <SortHeader label="Organization" column="org" sort=sort />
                         <SortHeader label="Reports" column="reports" sort=sort numeric=true />
@@ -284,10 +334,10 @@ fn OrgTable() -> impl IntoView {
                                 let (selected, on_toggle) = selector(state, FilterField::Org, r.org.clone());
                                 let (org, reports, totals) = (r.org.clone(), r.reports, r.totals);
                                 view! {
-                                    <SelectRow selected=selected on_toggle={on_toggle} {..}
+                                    <SelectRow selected=selected on_toggle={on_toggle} row_key=format!("org:{}", r.org) {..}
                                         data-testid="org-row" data-org=r.org.clone() data-reports=r.reports.to_string()
                                         data-successful=r.totals.successful.to_string() data-failed=r.totals.failed.to_string()>
-                                        <td class="strong">{org}</td>
+                                        <th scope="row" class="strong">{org}</th>
                                         <td class="num">{format::count(reports as u64)}</td>
                                         <td class="num">{format::count(totals.successful)}</td>
                                         <td class="num">{format::count(totals.failed)}</td>
@@ -321,6 +371,7 @@ fn ResultTypeTable() -> impl IntoView {
             <Show when=move || !empty() fallback=|| view! { <p class="empty">"No failed sessions were reported."</p> }>
                 <div class="table-wrap">
                     <table class:collapsed=move || !expanded.get()>
+                        <caption class="visually-hidden">"Failed sessions per result type; select a row to filter every view"</caption>
                         <thead><tr>
                             <SortHeader label="Result type" column="result_type" sort=sort />
                             <SortHeader label="Failed sessions" column="sessions" sort=sort numeric=true />
@@ -333,9 +384,9 @@ fn ResultTypeTable() -> impl IntoView {
                                     let (selected, on_toggle) = selector(state, FilterField::ResultType, r.result_type.clone());
                                     let (rtype, sessions, details, domains) = (r.result_type.clone(), r.sessions, r.details, r.domains);
                                     view! {
-                                        <SelectRow selected=selected on_toggle={on_toggle} {..}
+                                        <SelectRow selected=selected on_toggle={on_toggle} row_key=format!("type:{}", r.result_type) {..}
                                             data-testid="result-type-row" data-result-type=r.result_type.clone() data-sessions=r.sessions.to_string()>
-                                            <td><code class="rtype">{rtype}</code></td>
+                                            <th scope="row"><code class="rtype">{rtype}</code></th>
                                             <td class="num">{format::count(sessions)}{bar(sessions, max, "bad")}</td>
                                             <td class="num">{format::count(details as u64)}</td>
                                             <td class="num">{format::count(domains as u64)}</td>
@@ -405,8 +456,9 @@ pub fn FailureTable() -> impl IntoView {
                     <h2 id="failures-title">"Failure details"</h2>
                     <span class="muted small">{move || format!("{} entries", format::count(total() as u64))}</span>
                 </div>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Failure details (scrolls sideways on narrow screens)">
                     <table class="dense">
+                        <caption class="visually-hidden">"Every failure detail, a page at a time"</caption>
                         <thead><tr>
                             <SortHeader label="Result type" column="result_type" sort=sort />
                             <SortHeader label="Policy domain" column="domain" sort=sort />
@@ -425,7 +477,7 @@ pub fn FailureTable() -> impl IntoView {
                                     let (row, [result_type, domain, policy_type, mx, rip, sip, reason, org]) = item;
                                     view! {
                                         <tr data-testid="failure-row">
-                                            <td><code class="rtype">{result_type}</code></td>
+                                            <th scope="row"><code class="rtype">{result_type}</code></th>
                                             <td>{domain_label(&domain.to_ascii_lowercase())}</td>
                                             <td>{policy_type}</td>
                                             <td class="mono">{or_dash(mx)}</td>

@@ -17,7 +17,11 @@ use crate::analysis::Filter;
 use crate::format;
 use crate::report::datetime::Day;
 
-const W: f64 = 1000.0;
+/// The chart's width in its own units: the window's width, within limits, so
+/// axis text keeps a readable size from phones to wide screens.
+fn chart_width() -> f64 {
+    window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1000.0).clamp(380.0, 1000.0)
+}
 const BARS_H: f64 = 190.0;
 const RATE_H: f64 = 70.0;
 const GAP: f64 = 30.0;
@@ -105,8 +109,9 @@ fn summary(b: &Bars) -> String {
         .iter()
         .filter(|x| x.totals.failed > 0)
         .max_by(|a, b| a.totals.failure_rate().unwrap_or(0.0).total_cmp(&b.totals.failure_rate().unwrap_or(0.0)));
+    let plural = if with_data.len() == 1 { "" } else { "s" };
     let mut s = format!(
-        "{} {unit}s with reports from {} to {}: {} sessions, {} failed ({}).",
+        "{} {unit}{plural} with reports from {} to {}: {} sessions, {} failed ({}).",
         with_data.len(),
         first.from,
         last.to,
@@ -167,6 +172,8 @@ fn chart(
     active: RwSignal<Option<usize>>,
     brush: RwSignal<Option<(usize, usize)>>,
 ) -> impl IntoView {
+    #[allow(non_snake_case)]
+    let W = chart_width();
     let list = bars.buckets.clone();
     let n = list.len().max(1) as f64;
     let plot_w = W - LEFT - RIGHT;
@@ -176,7 +183,7 @@ fn chart(
     let y = move |v: u128| TOP + BARS_H * (1.0 - v as f64 / max as f64);
     let rate_top = TOP + BARS_H + GAP;
     let height = rate_top + RATE_H + 24.0;
-    let label_every = (list.len() / 8).max(1);
+    let label_every = (list.len() / if W < 700.0 { 4 } else { 8 }).max(1);
     let first_with_data = list.iter().position(|b| b.has_data).unwrap_or(0);
     let tab_stop = move || active.get().unwrap_or(first_with_data);
     let granularity = bars.granularity;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import zlib from 'node:zlib';
 import { serve } from './server.mjs';
-import { launch, recordRequests, waitReady, kpi, hookRows, dropFiles, Check, OUT, csvRecords, Skip, makeZip, dropSequence } from './harness.mjs';
+import { launch, recordRequests, waitReady, kpi, hookRows, dropFiles, Check, OUT, csvRecords, Skip, makeZip, dropSequence, axeViolations } from './harness.mjs';
 
 const SHARED = path.resolve('../shared');
 const GEN = path.join(SHARED, 'tools/gen_corpus.py');
@@ -619,6 +619,104 @@ test('a 400-day corpus shows weekly buckets whose sums equal the truth', async (
   await page.waitForFunction(() => location.hash.includes('from='));
   c.eq((await hookRows(page, 'timeline-bucket')).filter((b) => b.granularity === 'month').length > 0, true, 'still months');
   await page.screenshot({ path: path.join(OUT, 'timeline-months.png') });
+  c.done();
+});
+
+test('axe-core finds no WCAG 2.1 A/AA violation: idle, loaded, filtered, inspector open; both themes and widths', async (page) => {
+  const c = new Check();
+  const sweep = async (state) => {
+    for (const [w, h] of [[1440, 900], [390, 844]]) {
+      await page.setViewportSize({ width: w, height: h });
+      for (const scheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.waitForTimeout(250);
+        for (const v of await axeViolations(page)) c.ok(false, `${state}, ${w} px, ${scheme}: ${v}`);
+      }
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+  };
+  await sweep('idle');
+  const dir = path.resolve('tests/fixtures/real');
+  await page.setInputFiles('[data-testid="file-input"]', fs.readdirSync(dir).filter((n) => n !== 'SOURCES.md').map((n) => path.join(dir, n)));
+  await waitReady(page);
+  await sweep('loaded');
+  await page.click('[data-testid="domain-row"] >> nth=0');
+  await page.waitForFunction(() => location.hash.includes('domain='));
+  await sweep('filtered');
+  await page.click('[data-testid="clear-filters"]');
+  await page.click('[data-testid="open-report"] >> nth=0');
+  await page.click('[data-testid="report-detail"] summary');
+  await sweep('inspector open');
+  c.done();
+});
+
+test('keyboard: rows within reach, Enter and Space on every kind of row, visible focus, focus never lost', async (page) => {
+  const c = new Check();
+  const dir = path.resolve('tests/fixtures/real');
+  await page.setInputFiles('[data-testid="file-input"]', fs.readdirSync(dir).filter((n) => n !== 'SOURCES.md').map((n) => path.join(dir, n)));
+  await waitReady(page);
+  await page.evaluate(() => { window.scrollTo(0, 0); document.activeElement?.blur(); });
+  // Tab from the top of the page to the first domain row.
+  const active = () => page.evaluate(() => {
+    const e = document.activeElement;
+    const st = e ? getComputedStyle(e) : null;
+    return { testid: e?.dataset?.testid || '', tag: e?.tagName || '', outline: st ? `${st.outlineStyle} ${st.outlineWidth}` : '', shadow: st?.boxShadow || 'none' };
+  });
+  let presses = 0;
+  let unfocused = [];
+  for (; presses < 60; presses++) {
+    await page.keyboard.press('Tab');
+    const a = await active();
+    if (a.tag !== 'BODY' && a.outline.startsWith('none') && a.shadow === 'none') unfocused.push(`${a.tag} ${a.testid}`);
+    if (a.testid === 'domain-row') break;
+  }
+  c.ok(presses + 1 <= 40, `the first domain row took ${presses + 1} Tab presses`);
+  c.eq(unfocused, [], 'every focused element shows its focus');
+  // Enter and Space on every kind of selectable row.
+  const kinds = [['domain-row', 'domain='], ['org-row', 'org='], ['result-type-row', 'result='],
+    ['breakdown-row[data-kind="policy"]', 'policy='], ['breakdown-row[data-kind="receiving-mx"]', 'mx='],
+    ['breakdown-row[data-kind="receiving-ip"]', 'rip='], ['breakdown-row[data-kind="sending-ip"]', 'sip=']];
+  for (const [sel, key] of kinds) {
+    const row = `[data-testid="${sel.replace('[', '"][').replace(/^([^"]+)"\]\[/, '$1"][')}`;
+    const selector = sel.includes('[') ? `[data-testid="${sel.split('[')[0]}"][${sel.split('[')[1]}` : `[data-testid="${sel}"]`;
+    void row;
+    for (const keyName of ['Enter', ' ']) {
+      await page.focus(`${selector} >> nth=0`);
+      await page.keyboard.press(keyName);
+      await page.waitForFunction((k) => location.hash.includes(k), key, { timeout: 5000 }).catch(() => c.ok(false, `${sel}: ${JSON.stringify(keyName)} did not filter`));
+      const focused = await active();
+      c.ok(focused.tag !== 'BODY', `${sel}: focus stays on a control after ${JSON.stringify(keyName)}`);
+      // The same key again un-selects it; focus stays.
+      await page.keyboard.press(keyName);
+      await page.waitForFunction((k) => !location.hash.includes(k), key, { timeout: 5000 }).catch(() => c.ok(false, `${sel}: ${JSON.stringify(keyName)} again did not clear`));
+      c.ok((await active()).tag !== 'BODY', `${sel}: focus kept after un-selecting`);
+    }
+  }
+  // Removing a chip keeps focus on the page's controls.
+  await page.focus('[data-testid="domain-row"] >> nth=0');
+  await page.keyboard.press('Enter');
+  await page.click('[data-testid="filter-chip"]');
+  await page.waitForTimeout(50);
+  c.ok((await active()).tag !== 'BODY', 'focus after removing a chip');
+  // Opening a report moves focus into it.
+  await page.click('[data-testid="open-report"] >> nth=0');
+  await page.waitForSelector('[data-testid="report-detail"]');
+  await page.waitForTimeout(50);
+  c.eq((await active()).testid, 'report-detail', 'focus moves into the opened report');
+  c.eq(await page.getAttribute('[data-testid="open-report"] >> nth=0', 'aria-expanded'), 'true', 'the button says it is open');
+  c.done();
+});
+
+test('after "Try sample reports" focus lands on the results', async (page) => {
+  const c = new Check();
+  await page.focus('[data-testid="try-samples"]');
+  await page.keyboard.press('Enter');
+  await waitReady(page);
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'results', null, { timeout: 5000 })
+    .catch(() => c.ok(false, 'focus is not on the results'));
+  c.eq(await page.$$eval('h1', (hs) => hs.length), 1, 'one h1 with data loaded');
+  const status = await page.textContent('[data-testid="load-status"]');
+  c.ok(/files read: 10 unique reports/.test(status), `the status line says what was read: ${status}`);
   c.done();
 });
 
