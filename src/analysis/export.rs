@@ -19,7 +19,8 @@ fn field(s: &str) -> String {
     }
 }
 
-fn row(cells: &[&str]) -> String {
+/// One CSV line (CRLF-terminated) of quoted fields.
+pub(crate) fn row(cells: &[&str]) -> String {
     let mut line = cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(",");
     line.push_str("\r\n");
     line
@@ -170,6 +171,50 @@ pub fn normalized_json(data: &Dataset, filter: &Filter) -> String {
         "reports": reports,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// The filtered data in parsedmarc's `smtp_tls.json` shape: an array of reports.
+pub fn parsedmarc_json(data: &Dataset, filter: &Filter) -> String {
+    let reports: Vec<Value> = selected_reports(data, filter)
+        .map(|(r, kept)| {
+            super::parsedmarc::report_json(
+                r,
+                |p| kept.iter().any(|k| std::ptr::eq(*k, p)),
+                |d| filter.detail_matches(d),
+            )
+        })
+        .collect();
+    serde_json::to_string_pretty(&reports).unwrap_or_default()
+}
+
+/// The filtered data in parsedmarc's `smtp_tls.csv` shape.
+pub fn parsedmarc_csv(data: &Dataset, filter: &Filter) -> String {
+    let mut out = super::parsedmarc::csv_header();
+    for (r, kept) in selected_reports(data, filter) {
+        super::parsedmarc::csv_rows(
+            r,
+            |p| kept.iter().any(|k| std::ptr::eq(*k, p)),
+            |d| filter.detail_matches(d),
+            &mut out,
+        );
+    }
+    out
+}
+
+/// Each report with a selected policy, and its selected policies.
+fn selected_reports<'a>(
+    data: &'a Dataset,
+    filter: &'a Filter,
+) -> impl Iterator<Item = (&'a crate::report::Report, Vec<&'a crate::report::PolicyResult>)> + 'a {
+    let mut entries = filter.entries(data).peekable();
+    std::iter::from_fn(move || {
+        let first = entries.next()?;
+        let mut kept = vec![first.policy];
+        while let Some(e) = entries.next_if(|e| e.report_index == first.report_index) {
+            kept.push(e.policy);
+        }
+        Some((first.report, kept))
+    })
 }
 
 #[cfg(test)]

@@ -37,6 +37,23 @@ pub fn ingest_encoded(name: &str, bytes: &[u8]) -> Vec<u8> {
     encode_chunks(FileResult::read(name, bytes, &Limits::default()), REPORTS_PER_CHUNK)
 }
 
+/// Reads a file a few parts at a time and hands each report to `each` as
+/// soon as it is parsed, so memory holds the file and one step's reports,
+/// never all of them (the command line's streaming exports). Returns the
+/// file's outcome.
+pub fn for_each_report(name: &str, bytes: &[u8], limits: &Limits, mut each: impl FnMut(Delivery)) -> FileOutcome {
+    let mut job = crate::ingest::Job::new(bytes, limits);
+    let mut result = FileResult::new(name, bytes.len(), Some(job.format()));
+    while !job.is_done() {
+        result.add_extracted(job.step(16));
+        for d in result.deliveries.drain(..) {
+            each(d);
+        }
+    }
+    result.finish();
+    result.outcome
+}
+
 /// Splits a result into chunks of `per_chunk` reports: `[u32 length][bincode]`...
 pub fn encode_chunks(result: FileResult, per_chunk: usize) -> Vec<u8> {
     let FileResult { outcome, deliveries } = result;

@@ -94,3 +94,41 @@ pub fn base64(data: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// A tar archive (ustar, with a GNU long-name record for names over 100 bytes).
+pub fn tar(files: &[(&str, &[u8])]) -> Vec<u8> {
+    fn header(name: &[u8], size: usize, kind: u8) -> [u8; 512] {
+        let mut h = [0u8; 512];
+        h[..name.len().min(100)].copy_from_slice(&name[..name.len().min(100)]);
+        h[100..108].copy_from_slice(b"0000644\0");
+        h[108..116].copy_from_slice(b"0000000\0");
+        h[116..124].copy_from_slice(b"0000000\0");
+        h[124..136].copy_from_slice(format!("{size:011o}\0").as_bytes());
+        h[136..148].copy_from_slice(b"00000000000\0");
+        h[156] = kind;
+        h[257..263].copy_from_slice(b"ustar\0");
+        h[263..265].copy_from_slice(b"00");
+        h[148..156].copy_from_slice(b"        ");
+        let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+        h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        h
+    }
+    fn pad(out: &mut Vec<u8>) {
+        out.resize(out.len().div_ceil(512) * 512, 0);
+    }
+    let mut out = Vec::new();
+    for (name, data) in files {
+        if name.len() > 100 {
+            let mut long = name.as_bytes().to_vec();
+            long.push(0);
+            out.extend(header(b"././@LongLink", long.len(), b'L'));
+            out.extend(&long);
+            pad(&mut out);
+        }
+        out.extend(header(name.as_bytes(), data.len(), b'0'));
+        out.extend_from_slice(data);
+        pad(&mut out);
+    }
+    out.extend([0u8; 1024]);
+    out
+}

@@ -10,6 +10,7 @@ pub mod gzip;
 pub mod mbox;
 pub mod mime;
 pub mod sniff;
+pub mod tar;
 pub mod zip;
 
 use std::fmt;
@@ -93,6 +94,10 @@ pub enum IngestError {
     TooManyMessages { limit: usize },
     /// The file holds more parts than the limit, nested containers included.
     TooManyParts { limit: usize },
+    /// The tar archive is malformed or exceeds a limit.
+    Tar(tar::TarError),
+    /// The file is a DMARC aggregate report, not a TLS report.
+    DmarcReport,
 }
 
 impl fmt::Display for IngestError {
@@ -113,6 +118,10 @@ impl fmt::Display for IngestError {
             IngestError::NoReportInMail => write!(f, "the e-mail has no TLS report attached"),
             IngestError::TooManyMessages { limit } => {
                 write!(f, "the mailbox holds more than {limit} messages; the rest were not read")
+            }
+            IngestError::Tar(e) => e.fmt(f),
+            IngestError::DmarcReport => {
+                write!(f, "a DMARC aggregate report (XML), not a TLS report: open it with a DMARC viewer")
             }
             IngestError::TooManyParts { limit } => write!(
                 f,
@@ -282,6 +291,14 @@ fn zip_files(bytes: &[u8], limits: &Limits, origin: &str, errors: &mut Vec<Locat
     }
 }
 
+/// What macOS Finder adds to the archives it makes (`__MACOSX/` folders and
+/// `._` AppleDouble files): skipped quietly, they are never reports.
+fn is_finder_metadata(name: &str) -> bool {
+    name.starts_with("__MACOSX/")
+        || name.contains("/__MACOSX/")
+        || name.rsplit('/').next().is_some_and(|b| b.starts_with("._"))
+}
+
 /// Joins a place inside a file to a name found there.
 pub(crate) fn join(origin: &str, name: &str) -> String {
     if origin.is_empty() {
@@ -390,6 +407,9 @@ impl Walker<'_> {
             Format::Zip => self.walk_zip(bytes, &origin, depth, mail),
             Format::Email => self.walk_mail(bytes, &origin, depth, top),
             Format::Mbox => self.walk_mbox(bytes, &origin, depth),
+            Format::Tar => self.walk_tar(bytes, &origin, depth, mail),
+            Format::DmarcXml if top => self.error(&origin, IngestError::DmarcReport),
+            Format::DmarcXml => self.skip(&origin, "a DMARC aggregate report, not a TLS report".to_owned()),
             Format::Unknown if top => {
                 let what = if bytes.iter().all(u8::is_ascii_whitespace) {
                     IngestError::Empty
@@ -411,8 +431,28 @@ impl Walker<'_> {
         }
     }
 
+    fn walk_tar(&mut self, bytes: &[u8], origin: &str, depth: u8, mail: Option<Rc<MailMeta>>) {
+        let entries = match tar::entries(bytes, self.limits.max_zip_entries) {
+            Ok(e) => e,
+            Err(e) => return self.error(origin, IngestError::Tar(e)),
+        };
+        for e in entries {
+            if is_finder_metadata(&e.name) {
+                continue;
+            }
+            let here = join(origin, &e.name);
+            if !self.part(&here) {
+                return;
+            }
+            self.walk(&bytes[e.start..e.start + e.len], here, depth + 1, mail.clone(), false);
+        }
+    }
+
     /// Reads one zip entry, charging what it inflated.
     fn zip_entry(&mut self, bytes: &[u8], entry: &zip::Entry, origin: &str, depth: u8, mail: Option<Rc<MailMeta>>) {
+        if is_finder_metadata(&entry.name) {
+            return;
+        }
         let here = join(origin, &entry.name);
         if !self.part(&here) {
             return;

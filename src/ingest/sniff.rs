@@ -13,6 +13,11 @@ pub enum Format {
     Mbox,
     /// An RFC 5322 message (starts with a header field).
     Email,
+    /// A tar archive (ustar or GNU).
+    Tar,
+    /// A DMARC aggregate report (XML with a `<feedback>` root): a report, but
+    /// not a TLS report.
+    DmarcXml,
     /// None of the above.
     Unknown,
 }
@@ -26,6 +31,8 @@ impl Format {
             Format::Json => "JSON",
             Format::Mbox => "mailbox",
             Format::Email => "e-mail",
+            Format::Tar => "tar",
+            Format::DmarcXml => "DMARC XML",
             Format::Unknown => "unknown",
         }
     }
@@ -38,6 +45,10 @@ pub fn sniff(bytes: &[u8]) -> Format {
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return Format::Zip;
+    }
+    // Before the text checks: a tar header begins with a file name.
+    if super::tar::is_tar(bytes) {
+        return Format::Tar;
     }
     // UTF-16 JSON with a byte-order mark: `{` or `[` as the first character.
     if let [0xFF | 0xFE, 0xFE | 0xFF, a, b, ..] = bytes {
@@ -52,6 +63,12 @@ pub fn sniff(bytes: &[u8]) -> Format {
     match body.first() {
         Some(b'{') | Some(b'[') => return Format::Json,
         None => return Format::Unknown,
+        Some(b'<') => {
+            let head = &body[..body.len().min(2048)];
+            if head.windows(9).any(|w| w == b"<feedback") {
+                return Format::DmarcXml;
+            }
+        }
         _ => {}
     }
     if body.starts_with(b"From ") {

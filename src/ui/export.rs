@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::state::AppState;
-use crate::analysis::export::{failures_csv, normalized_json, policies_csv};
+use crate::analysis::export::{failures_csv, normalized_json, parsedmarc_csv, parsedmarc_json, policies_csv};
 
 /// Offers `text` as a file download, built in the page (a blob: URL, no network).
 fn download(name: &str, mime: &str, text: &str) {
@@ -31,6 +31,8 @@ pub fn ExportBar() -> impl IntoView {
         state.data.with_value(|d| match what {
             "csv" => download("tlsrpt-policies.csv", "text/csv", &policies_csv(d, &filter)),
             "failures" => download("tlsrpt-failure-details.csv", "text/csv", &failures_csv(d, &filter)),
+            "pm-json" => download("smtp_tls.json", "application/json", &parsedmarc_json(d, &filter)),
+            "pm-csv" => download("smtp_tls.csv", "text/csv", &parsedmarc_csv(d, &filter)),
             _ => download("tlsrpt-reports.json", "application/json", &normalized_json(d, &filter)),
         });
     };
@@ -45,6 +47,12 @@ pub fn ExportBar() -> impl IntoView {
             </button>
             <button type="button" class="btn small" data-testid="export-json" on:click=move |_| run("json")>
                 "JSON"
+            </button>
+            <button type="button" class="btn small" data-testid="export-parsedmarc-json" title="smtp_tls.json, as parsedmarc writes it" on:click=move |_| run("pm-json")>
+                "parsedmarc JSON"
+            </button>
+            <button type="button" class="btn small" data-testid="export-parsedmarc-csv" title="smtp_tls.csv, as parsedmarc writes it" on:click=move |_| run("pm-csv")>
+                "parsedmarc CSV"
             </button>
             <button type="button" class="btn small" on:click=move |_| { let _ = window().print(); }>
                 "Print"

@@ -9,7 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 use std::collections::HashMap;
 
 use super::state::{AppState, Engine};
-use super::workers::{Pool, PoolSlot, Reply};
+use super::workers::{FileReply, Pool, PoolSlot, Reply};
 use crate::engine::{ChunkReader, Reorder};
 use crate::format;
 use crate::ingest::Job;
@@ -188,9 +188,13 @@ async fn drive(state: AppState) {
     }
 }
 
-/// Files each worker holds at once: one being read, one waiting, so a
+/// Batches each worker holds at once: one being read, one waiting, so a
 /// worker never idles while the page merges its last answer.
 const PER_WORKER: usize = 2;
+
+/// Files per batch: enough to pay for a message's round trip many times
+/// over, few enough that every worker gets some of a small load.
+const BATCH: usize = 32;
 
 /// A file's answer, waiting for its turn to be merged.
 enum Arrived {
@@ -208,6 +212,9 @@ fn unreadable(names: &HashMap<u64, String>, seq: u64, why: impl Into<String>, si
 async fn drive_workers(state: AppState, pool: &mut Pool, slicer: &mut Slicer) {
     let first = pool.next_seq;
     let mut seq = first;
+    // Files sent and not yet answered, to send again if a worker stops.
+    let mut held: HashMap<u64, Source> = HashMap::new();
+    let mut retry: Vec<u64> = Vec::new();
     let mut names: HashMap<u64, String> = HashMap::new();
     let mut order: Reorder<Arrived> = Reorder::starting_at(first);
     loop {
@@ -224,20 +231,28 @@ async fn drive_workers(state: AppState, pool: &mut Pool, slicer: &mut Slicer) {
             return;
         }
         while let Some(w) = pool.idle(PER_WORKER) {
-            let Some(src) = state.queue.try_update_value(|q| q.take(1).pop()).flatten() else { break };
-            if !pool.alive() {
+            let mut batch: Vec<u64> = retry.drain(..retry.len().min(BATCH)).collect();
+            let room = BATCH - batch.len();
+            for src in state.queue.try_update_value(|q| q.take(room)).unwrap_or_default() {
+                names.insert(seq, src.name());
+                held.insert(seq, src);
+                batch.push(seq);
+                seq += 1;
+            }
+            if batch.is_empty() || !pool.alive() {
                 break;
             }
-            names.insert(seq, src.name());
-            if !pool.send(w, seq, &src) {
+            let files: Vec<(u64, &Source)> = batch.iter().filter_map(|s| held.get(s).map(|src| (*s, src))).collect();
+            if !pool.send(w, &files) {
                 let why = "the browser could not hand the file to a worker";
-                for item in order.push(seq, unreadable(&names, seq, why, 0.0)) {
-                    merge(state, slicer, item).await;
+                for s in batch {
+                    for item in order.push(s, unreadable(&names, s, why, 0.0)) {
+                        merge(state, slicer, item).await;
+                    }
                 }
             }
-            seq += 1;
         }
-        if order.next_seq() == seq {
+        if order.next_seq() == seq && retry.is_empty() {
             // Everything sent has been merged: stop, unless files were queued meanwhile.
             if state.queue.try_update_value(|q| q.finish()).unwrap_or(true) {
                 pool.next_seq = seq;
@@ -245,52 +260,53 @@ async fn drive_workers(state: AppState, pool: &mut Pool, slicer: &mut Slicer) {
             }
             continue;
         }
-        let (s, arrived) = match pool.next().await {
-            Reply::Done { worker, seq, bytes, size } => {
-                pool.answered(worker, seq);
-                let name = names.get(&seq).cloned().unwrap_or_default();
-                (seq, Arrived::Answer { name, reader: ChunkReader::new(bytes), size })
-            }
-            Reply::TooLarge { worker, seq, size } => {
-                pool.answered(worker, seq);
-                (seq, unreadable(&names, seq, too_large(size), size))
-            }
-            Reply::Failed { worker, seq, why } => {
-                // The module may have trapped: this worker is not trusted again.
-                let lost: Vec<u64> = pool.replace(worker).into_iter().filter(|s| *s != seq).collect();
-                lose(state, slicer, &mut order, &names, lost).await;
-                (seq, unreadable(&names, seq, format!("the file could not be read: {why}"), 0.0))
-            }
-            Reply::Died { worker, why } => {
-                let lost = pool.replace(worker);
-                let why = format!("the worker reading it stopped ({why}); it may need more memory than the page has");
-                for s in lost {
-                    for item in order.push(s, unreadable(&names, s, why.clone(), 0.0)) {
-                        merge(state, slicer, item).await;
+        let mut arrived: Vec<(u64, Arrived)> = Vec::new();
+        match pool.next().await {
+            Reply::Batch { worker, files } => {
+                pool.answered(worker);
+                let mut trapped = false;
+                for f in files {
+                    match f {
+                        FileReply::Done { seq, bytes, size } => {
+                            held.remove(&seq);
+                            let name = names.get(&seq).cloned().unwrap_or_default();
+                            arrived.push((seq, Arrived::Answer { name, reader: ChunkReader::new(bytes), size }));
+                        }
+                        FileReply::TooLarge { seq, size } => {
+                            held.remove(&seq);
+                            arrived.push((seq, unreadable(&names, seq, too_large(size), size)));
+                        }
+                        FileReply::Failed { seq, why } => {
+                            held.remove(&seq);
+                            trapped |= !why.starts_with("the browser could not read");
+                            arrived.push((
+                                seq,
+                                unreadable(&names, seq, format!("the file could not be read: {why}"), 0.0),
+                            ));
+                        }
+                        FileReply::Retry { seq } => retry.push(seq),
                     }
                 }
-                continue;
+                if trapped {
+                    // The module may have trapped: this worker is not trusted again;
+                    // what it still holds is sent again to a fresh one.
+                    retry.extend(pool.replace(worker));
+                }
             }
-            Reply::Ready | Reply::InitFailed | Reply::Interrupted => continue,
-        };
-        for item in order.push(s, arrived) {
-            merge(state, slicer, item).await;
+            Reply::Died { worker, why } => {
+                // Its files are lost with it: each gets an error row.
+                let why = format!("the worker reading it stopped ({why}); it may need more memory than the page has");
+                for s in pool.replace(worker) {
+                    held.remove(&s);
+                    arrived.push((s, unreadable(&names, s, why.clone(), 0.0)));
+                }
+            }
+            Reply::Ready | Reply::InitFailed | Reply::Interrupted => {}
         }
-    }
-}
-
-/// Files a replaced worker held: each gets an error row, in its turn.
-async fn lose(
-    state: AppState,
-    slicer: &mut Slicer,
-    order: &mut Reorder<Arrived>,
-    names: &HashMap<u64, String>,
-    lost: Vec<u64>,
-) {
-    for s in lost {
-        let why = "the worker reading it stopped on another file; load it again on its own";
-        for item in order.push(s, unreadable(names, s, why, 0.0)) {
-            merge(state, slicer, item).await;
+        for (s, a) in arrived {
+            for item in order.push(s, a) {
+                merge(state, slicer, item).await;
+            }
         }
     }
 }

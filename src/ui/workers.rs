@@ -19,14 +19,22 @@ use super::loader::{Source, MAX_FILE_BYTES};
 /// own merging is the limit, and every worker holds a copy of the module.
 const MAX_WORKERS: usize = 4;
 
+/// What a worker said of one file.
+pub enum FileReply {
+    /// The file's answer: its chunks, and its size in bytes.
+    Done { seq: u64, bytes: Vec<u8>, size: f64 },
+    /// The file was larger than the page reads.
+    TooLarge { seq: u64, size: f64 },
+    /// Reading the file failed (or the module trapped on it).
+    Failed { seq: u64, why: String },
+    /// Not read: the worker stopped before it; it must be sent again.
+    Retry { seq: u64 },
+}
+
 /// What a worker said.
 pub enum Reply {
-    /// A file's answer: its chunks, and its size in bytes.
-    Done { worker: usize, seq: u64, bytes: Vec<u8>, size: f64 },
-    /// The file was larger than the page reads.
-    TooLarge { worker: usize, seq: u64, size: f64 },
-    /// Reading the file failed (or the module trapped on it).
-    Failed { worker: usize, seq: u64, why: String },
+    /// Its answers for a batch of files.
+    Batch { worker: usize, files: Vec<FileReply> },
     /// The worker died (an uncaught error); what it held is lost.
     Died { worker: usize, why: String },
     /// A worker has instantiated the module.
@@ -56,8 +64,8 @@ impl Interrupter {
 
 struct Slot {
     worker: Worker,
-    /// Files sent and not yet answered, by sequence number.
-    inflight: Vec<u64>,
+    /// Batches sent and not yet answered, oldest first (their sequence numbers).
+    inflight: Vec<Vec<u64>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -176,18 +184,18 @@ impl Pool {
     }
 
     /// Replaces worker `index` (after it died or trapped) and returns the
-    /// files it held, which are lost.
+    /// files it still held.
     pub fn replace(&mut self, index: usize) -> Vec<u64> {
         let Some(old) = self.slots.get_mut(index) else { return Vec::new() };
         old.worker.terminate();
-        let lost = std::mem::take(&mut old.inflight);
+        let lost: Vec<u64> = std::mem::take(&mut old.inflight).into_iter().flatten().collect();
         if let Some(fresh) = self.spawn(index) {
             self.slots[index] = fresh;
         }
         lost
     }
 
-    /// The worker with the fewest files in hand, if it has room for one more.
+    /// The worker with the fewest batches in hand, if it has room for one more.
     pub fn idle(&self, per_worker: usize) -> Option<usize> {
         (0..self.slots.len())
             .filter(|&i| self.slots[i].inflight.len() < per_worker)
@@ -204,30 +212,43 @@ impl Pool {
         !self.slots.is_empty()
     }
 
-    /// Sends file `seq` to worker `index`; it reads the file itself.
-    pub fn send(&mut self, index: usize, seq: u64, src: &Source) -> bool {
+    /// Sends a batch of files to worker `index`; it reads them itself.
+    pub fn send(&mut self, index: usize, files: &[(u64, &Source)]) -> bool {
+        let list = js_sys::Array::new();
+        for (seq, src) in files {
+            let item = Object::new();
+            let set = |k: &str, v: &JsValue| Reflect::set(&item, &k.into(), v).is_ok();
+            let mut ok = set("seq", &JsValue::from_f64(*seq as f64)) && set("name", &src.name().into());
+            ok &= match src {
+                Source::File(f, ..) => set("file", f),
+                Source::Static(_, b) => set("bytes", &Uint8Array::from(*b)),
+                Source::Owned(_, b) => set("bytes", &Uint8Array::from(b.as_slice())),
+            };
+            if !ok {
+                return false;
+            }
+            list.push(&item);
+        }
         let msg = Object::new();
-        let set = |k: &str, v: &JsValue| Reflect::set(&msg, &k.into(), v).is_ok();
-        let mut ok = set("seq", &JsValue::from_f64(seq as f64))
-            && set("name", &src.name().into())
-            && set("max", &JsValue::from_f64(MAX_FILE_BYTES));
-        ok &= match src {
-            Source::File(f, ..) => set("file", f),
-            Source::Static(_, b) => set("bytes", &Uint8Array::from(*b)),
-            Source::Owned(_, b) => set("bytes", &Uint8Array::from(b.as_slice())),
-        };
-        let Some(slot) = self.slots.get_mut(index) else { return false };
-        if !ok || slot.worker.post_message(&msg).is_err() {
+        if Reflect::set(&msg, &"files".into(), &list).is_err()
+            || Reflect::set(&msg, &"max".into(), &JsValue::from_f64(MAX_FILE_BYTES)).is_err()
+        {
             return false;
         }
-        slot.inflight.push(seq);
+        let Some(slot) = self.slots.get_mut(index) else { return false };
+        if slot.worker.post_message(&msg).is_err() {
+            return false;
+        }
+        slot.inflight.push(files.iter().map(|(s, _)| *s).collect());
         true
     }
 
-    /// Marks file `seq` answered by worker `index`.
-    pub fn answered(&mut self, index: usize, seq: u64) {
+    /// Marks a batch of worker `index` answered.
+    pub fn answered(&mut self, index: usize) {
         if let Some(slot) = self.slots.get_mut(index) {
-            slot.inflight.retain(|s| *s != seq);
+            if !slot.inflight.is_empty() {
+                slot.inflight.remove(0);
+            }
         }
     }
 
@@ -261,28 +282,37 @@ impl Drop for Pool {
 }
 
 fn read_reply(worker: usize, data: &JsValue) -> Reply {
-    let get = |k: &str| Reflect::get(data, &k.into()).unwrap_or(JsValue::UNDEFINED);
-    let seq = get("seq").as_f64().unwrap_or(-1.0);
-    if get("ready").is_truthy() {
+    let get = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    if get(data, "ready").is_truthy() {
         return Reply::Ready;
     }
-    if get("failed").is_truthy() {
+    if get(data, "failed").is_truthy() {
         return Reply::InitFailed;
     }
-    if seq < 0.0 {
+    let results = get(data, "results");
+    if !js_sys::Array::is_array(&results) {
         return Reply::Died { worker, why: "the worker sent an unexpected message".into() };
     }
-    let seq = seq as u64;
-    if let Some(size) = get("tooLarge").as_f64() {
-        return Reply::TooLarge { worker, seq, size };
-    }
-    if let Some(why) = get("error").as_string() {
-        return Reply::Failed { worker, seq, why };
-    }
-    let out = get("out");
-    if out.is_instance_of::<Uint8Array>() {
-        let bytes = out.unchecked_into::<Uint8Array>().to_vec();
-        return Reply::Done { worker, seq, bytes, size: get("size").as_f64().unwrap_or(0.0) };
-    }
-    Reply::Failed { worker, seq, why: "the worker gave no answer".into() }
+    let files = js_sys::Array::from(&results)
+        .iter()
+        .map(|r| {
+            let seq = get(&r, "seq").as_f64().unwrap_or(0.0) as u64;
+            if get(&r, "retry").is_truthy() {
+                return FileReply::Retry { seq };
+            }
+            if let Some(size) = get(&r, "tooLarge").as_f64() {
+                return FileReply::TooLarge { seq, size };
+            }
+            if let Some(why) = get(&r, "error").as_string() {
+                return FileReply::Failed { seq, why };
+            }
+            let out = get(&r, "out");
+            if out.is_instance_of::<Uint8Array>() {
+                let bytes = out.unchecked_into::<Uint8Array>().to_vec();
+                return FileReply::Done { seq, bytes, size: get(&r, "size").as_f64().unwrap_or(0.0) };
+            }
+            FileReply::Failed { seq, why: "the worker gave no answer".into() }
+        })
+        .collect();
+    Reply::Batch { worker, files }
 }

@@ -23,7 +23,7 @@ const server = await serve(path.resolve('dist'));
 const context = await launch();
 
 // The floor: the same browser, in the same run, only reading the same files
-// into ArrayBuffers on the main thread (all reads started at once).
+// into ArrayBuffers on the main thread (512 reads at a time).
 const floorPage = await context.newPage();
 await floorPage.goto(server.url);
 await floorPage.waitForSelector('[data-testid="app"][data-state="idle"]');
@@ -39,9 +39,13 @@ await floorPage.setInputFiles('#floor-input', files);
 const readFloor = await floorPage.evaluate(async () => {
   const list = [...document.getElementById('floor-input').files];
   const t = performance.now();
-  const bufs = await Promise.all(list.map((f) => f.arrayBuffer()));
-  const ms = performance.now() - t;
-  return { ms, bytes: bufs.reduce((a, b) => a + b.byteLength, 0) };
+  // In batches: tens of thousands of reads at once run out of file handles.
+  let bytes = 0;
+  for (let i = 0; i < list.length; i += 512) {
+    const bufs = await Promise.all(list.slice(i, i + 512).map((f) => f.arrayBuffer()));
+    bytes += bufs.reduce((a, b) => a + b.byteLength, 0);
+  }
+  return { ms: performance.now() - t, bytes };
 });
 await floorPage.close();
 

@@ -720,6 +720,32 @@ test('after "Try sample reports" focus lands on the results', async (page) => {
   c.done();
 });
 
+test('parsedmarc-compatible exports read back and agree with the page', async (page) => {
+  const c = new Check();
+  const dir = path.resolve('tests/fixtures/real');
+  await page.setInputFiles('[data-testid="file-input"]', fs.readdirSync(dir).filter((n) => n !== 'SOURCES.md').map((n) => path.join(dir, n)));
+  await waitReady(page);
+  const reports = await kpi(page, 'kpi-reports');
+  const policyRows = (await hookRows(page, 'breakdown-row')).filter((r) => r.kind === 'policy');
+  const policyFailed = policyRows.reduce((a, r) => a + +r.sessions, 0);
+  const [jsonDl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-parsedmarc-json"]')]);
+  c.eq(jsonDl.suggestedFilename(), 'smtp_tls.json', 'JSON file name');
+  const doc = JSON.parse(fs.readFileSync(await jsonDl.path(), 'utf8'));
+  c.eq(doc.length, reports, 'one object per unique report');
+  c.ok(doc.every((r) => r.organization_name && r.report_id !== undefined && Array.isArray(r.policies)), 'parsedmarc keys');
+  c.eq(doc.flatMap((r) => r.policies).reduce((a, p) => a + p.failed_session_count, 0), policyFailed, 'failed sessions per policy, as the policy breakdown');
+  const [csvDl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-parsedmarc-csv"]')]);
+  c.eq(csvDl.suggestedFilename(), 'smtp_tls.csv', 'CSV file name');
+  const rows = csvRecords(fs.readFileSync(await csvDl.path(), 'utf8'));
+  c.eq(new Set(rows.map((r) => `${r.organization_name}|${r.report_id}`)).size, reports, 'reports in the CSV');
+  c.eq(rows.filter((r) => r.result_type === '').reduce((a, r) => a + +r.failed_session_count, 0), policyFailed, 'summary rows add up');
+  const types = Object.fromEntries((await hookRows(page, 'result-type-row')).map((r) => [r.resultType, +r.sessions]));
+  const fromCsv = {};
+  for (const r of rows.filter((r) => r.result_type !== '')) fromCsv[r.result_type] = (fromCsv[r.result_type] || 0) + +r.failed_session_count;
+  c.eq(fromCsv, types, 'failure rows add up to the result-type table');
+  c.done();
+});
+
 test('check your setup: a valid and an invalid record, and a policy file', async (page) => {
   const c = new Check();
   const verdict = async () => ({
