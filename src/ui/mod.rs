@@ -11,6 +11,7 @@ mod folders;
 mod inspector;
 mod intro;
 mod kpis;
+mod launch;
 mod loader;
 mod panic;
 mod progress;
@@ -111,6 +112,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     workers::start_with_page(state.pool);
+    launch::consume(state);
     filters::sync_hash(state);
     let has_data = move || state.file_count() > 0;
     view! {
