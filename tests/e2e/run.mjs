@@ -802,6 +802,45 @@ test('works offline after one visit (service worker)', async (page) => {
   c.done();
 });
 
+test('hostile files dropped with ordinary ones: the page stays responsive and the totals are exact', async (page) => {
+  const c = new Check();
+  const dir = path.join(tmp, 'hostile-mix');
+  fs.mkdirSync(dir, { recursive: true });
+  const good = reportCopies(40, 'good');
+  const files = {};
+  for (const [n, b] of Object.entries(good.files)) files[n] = b;
+  // A gzip bomb, 20,000 empty gzip members, a zip of overlapping entries, junk.
+  files['bomb.json.gz'] = zlib.gzipSync(Buffer.alloc(200 << 20, 0x20), { level: 9 });
+  files['members.gz'] = Buffer.concat(Array.from({ length: 20000 }, () => zlib.gzipSync(Buffer.alloc(0))));
+  const one = makeZip({ 'a.json': Buffer.from('{"policies": 1}') });
+  const cd = one.indexOf(Buffer.from([0x50, 0x4b, 1, 2]));
+  const eocd = one.indexOf(Buffer.from([0x50, 0x4b, 5, 6]));
+  const entries = Buffer.concat(Array.from({ length: 3000 }, () => one.subarray(cd, eocd)));
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(3000, 8);
+  end.writeUInt16LE(3000, 10);
+  end.writeUInt32LE(entries.length, 12);
+  end.writeUInt32LE(cd, 16);
+  files['overlap.zip'] = Buffer.concat([one.subarray(0, cd), entries, end]);
+  files['junk.bin'] = Buffer.from(Array.from({ length: 100000 }, (_, i) => (i * 7919) % 251));
+  for (const [n, b] of Object.entries(files)) fs.writeFileSync(path.join(dir, n), b);
+  await page.setInputFiles('[data-testid="file-input"]', Object.keys(files).map((n) => path.join(dir, n)));
+  await waitReady(page, 180_000);
+  const longest = await page.evaluate(() => Math.max(0, ...window.__longtasks.filter((t) => t.start >= window.__t0).map((t) => t.duration)));
+  c.ok(longest <= 200, `longest main-thread task ${longest.toFixed(0)} ms`);
+  c.eq(await kpi(page, 'kpi-reports'), 40, 'the ordinary files\' reports');
+  c.eq(await kpi(page, 'kpi-successful'), good.ok * 40, 'their successful sessions');
+  c.eq(await kpi(page, 'kpi-failed'), good.failed * 40, 'their failed sessions');
+  const rows = Object.fromEntries((await hookRows(page, 'file-row')).map((r) => [r.file, r]));
+  for (const n of ['bomb.json.gz', 'members.gz', 'overlap.zip', 'junk.bin']) c.eq(rows[n]?.status, 'error', `${n} is an error row: ${rows[n]?.text}`);
+  c.done();
+}, () => {
+  window.__longtasks = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true });
+  document.addEventListener('change', () => { window.__t0 = performance.now(); }, true);
+});
+
 test('check your setup: a valid and an invalid record, and a policy file', async (page) => {
   const c = new Check();
   const verdict = async () => ({
@@ -900,7 +939,9 @@ async function main() {
     const origin = new URL(server.url).origin;
     console.log(`# served at ${server.url}`);
     // Under the sub-path, a smoke subset is enough to prove relative URLs work.
-    const selected = base === '/' ? tests : tests.filter((t) => t.name.startsWith('sample'));
+    // E2E_ONLY=text runs the tests whose name contains it (for working on one).
+    const only = process.env.E2E_ONLY;
+    const selected = (base === '/' ? tests : tests.filter((t) => t.name.startsWith('sample'))).filter((t) => !only || t.name.includes(only));
     for (const t of selected) {
       const page = await context.newPage();
       const requests = [];
