@@ -4,7 +4,7 @@
 
 use serde_json::json;
 use tlsrpt_viewer::analysis::{Dataset, Status};
-use tlsrpt_viewer::ingest::build::{gzip, mbox, tar, zip};
+use tlsrpt_viewer::ingest::build::{gzip, mbox, msg, tar, zip};
 
 fn report(id: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({
@@ -100,4 +100,20 @@ fn dmarc_reports_are_named_for_what_they_are() {
     let (n, status, notes) = load("mixed.mbox", &boxed);
     assert_eq!((n, status), (2, Status::Ok), "{notes:?}");
     assert!(notes.iter().any(|m| m.contains("DMARC aggregate report, not a TLS report")), "{notes:?}");
+}
+
+#[test]
+fn outlook_msg_with_report_attachments() {
+    let (r1, r2) = (gzip(&report("o1")), report("o2"));
+    let file = msg(
+        "Report Domain: example.net",
+        &[("google.com!example.net!1.json.gz", &r1), ("microsoft.json", &r2), ("logo.png", b"\x89PNG")],
+    );
+    let (n, status, notes) = load("report.msg", &file);
+    assert_eq!((n, status), (2, Status::Ok), "{notes:?}");
+    let (n, status, notes) = load("hello.msg", &msg("lunch?", &[]));
+    assert_eq!((n, status), (0, Status::Error));
+    assert!(notes.iter().any(|m| m.contains("no TLS report attached")), "{notes:?}");
+    let (_, status, notes) = load("cut.msg", &file[..file.len() / 2]);
+    assert_eq!(status, Status::Error, "{notes:?}");
 }

@@ -9,6 +9,7 @@ pub mod build;
 pub mod gzip;
 pub mod mbox;
 pub mod mime;
+pub mod msg;
 pub mod sniff;
 pub mod tar;
 pub mod zip;
@@ -96,6 +97,8 @@ pub enum IngestError {
     TooManyParts { limit: usize },
     /// The tar archive is malformed or exceeds a limit.
     Tar(tar::TarError),
+    /// The Outlook message could not be read.
+    Msg(msg::MsgError),
     /// The file is a DMARC aggregate report, not a TLS report.
     DmarcReport,
 }
@@ -120,6 +123,7 @@ impl fmt::Display for IngestError {
                 write!(f, "the mailbox holds more than {limit} messages; the rest were not read")
             }
             IngestError::Tar(e) => e.fmt(f),
+            IngestError::Msg(e) => e.fmt(f),
             IngestError::DmarcReport => {
                 write!(f, "a DMARC aggregate report (XML), not a TLS report: open it with a DMARC viewer")
             }
@@ -408,6 +412,7 @@ impl Walker<'_> {
             Format::Email => self.walk_mail(bytes, &origin, depth, top),
             Format::Mbox => self.walk_mbox(bytes, &origin, depth),
             Format::Tar => self.walk_tar(bytes, &origin, depth, mail),
+            Format::Msg => self.walk_msg(bytes, &origin, depth, top),
             Format::DmarcXml if top => self.error(&origin, IngestError::DmarcReport),
             Format::DmarcXml => self.skip(&origin, "a DMARC aggregate report, not a TLS report".to_owned()),
             Format::Unknown if top => {
@@ -428,6 +433,29 @@ impl Walker<'_> {
                 return;
             }
             self.zip_entry(bytes, entry, origin, depth, mail.clone());
+        }
+    }
+
+    fn walk_msg(&mut self, bytes: &[u8], origin: &str, depth: u8, top: bool) {
+        let (subject, attachments) = match msg::attachments(bytes, self.limits.max_zip_entries, self.cap()) {
+            Ok(a) => a,
+            Err(e) => return self.error(origin, IngestError::Msg(e)),
+        };
+        let meta = Rc::new(MailMeta { subject, ..MailMeta::default() });
+        let found_before = self.out.payloads.len() + self.out.errors.len();
+        for a in attachments {
+            let here = join(origin, &a.name);
+            if !self.part(&here) || !self.charge(a.data.len(), &here) {
+                return;
+            }
+            if a.truncated {
+                self.error(&here, IngestError::Gzip(gzip::GzipError::TooLarge { limit: self.limits.max_inflated }));
+                continue;
+            }
+            self.walk(&a.data, here, depth + 1, Some(meta.clone()), false);
+        }
+        if self.out.payloads.len() + self.out.errors.len() == found_before && top {
+            self.error(origin, IngestError::NoReportInMail);
         }
     }
 

@@ -15,6 +15,8 @@ pub enum Format {
     Email,
     /// A tar archive (ustar or GNU).
     Tar,
+    /// An Outlook message (`.msg`, a compound file).
+    Msg,
     /// A DMARC aggregate report (XML with a `<feedback>` root): a report, but
     /// not a TLS report.
     DmarcXml,
@@ -32,6 +34,7 @@ impl Format {
             Format::Mbox => "mailbox",
             Format::Email => "e-mail",
             Format::Tar => "tar",
+            Format::Msg => "Outlook message",
             Format::DmarcXml => "DMARC XML",
             Format::Unknown => "unknown",
         }
@@ -45,6 +48,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return Format::Zip;
+    }
+    if bytes.starts_with(&super::msg::MAGIC) {
+        return Format::Msg;
     }
     // Before the text checks: a tar header begins with a file name.
     if super::tar::is_tar(bytes) {
