@@ -111,7 +111,7 @@ pub fn DropZone(compact: Signal<bool>) -> impl IntoView {
         >
             <div class="drop-icon" aria-hidden="true">"⇩"</div>
             <p class="drop-title">"Drop report files or folders here"</p>
-            <p class="muted small">".json · .json.gz · .zip · .eml · .mbox, as many as you like, or paste with Ctrl+V"</p>
+            <p class="muted small">".json · .json.gz · .zip · .tar.gz · .eml · .msg · .mbox, as many as you like, or paste with Ctrl+V"</p>
             <div class="drop-actions">
                 <label class="btn">
                     "Choose files…"

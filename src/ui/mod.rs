@@ -162,7 +162,7 @@ pub fn App() -> impl IntoView {
                 <setup_check::SetupCheck />
             </main>
             <footer class="footer">
-                "Reads SMTP TLS reports (RFC 8460): .json, .json.gz, .zip, .eml and .mbox. Open source."
+                "Reads SMTP TLS reports (RFC 8460): .json, .json.gz, .zip, .tar.gz, .eml, .msg and .mbox. Open source."
             </footer>
         </div>
     }
