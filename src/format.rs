@@ -42,6 +42,20 @@ pub fn percent(share: Option<f64>) -> String {
     }
 }
 
+/// The time a load has left, from how long the part done took: `"about 40 s
+/// left"`. `None` until there is enough to go by (a second, and some done).
+pub fn time_left(elapsed_ms: f64, done: usize, total: usize) -> Option<String> {
+    if done == 0 || done >= total || elapsed_ms < 1000.0 {
+        return None;
+    }
+    let secs = elapsed_ms / done as f64 * (total - done) as f64 / 1000.0;
+    Some(if secs < 60.0 {
+        format!("about {} s left", secs.ceil().max(1.0))
+    } else {
+        format!("about {} min left", (secs / 60.0).ceil())
+    })
+}
+
 /// A large count in a few characters: `1.2 M`, `34 k`, `950`.
 pub fn compact(n: u128) -> String {
     match n {
@@ -87,6 +101,10 @@ mod tests {
         assert_eq!(percent(Some(0.0)), "0 %");
         assert_eq!(compact(1_234_567), "1.2 M");
         assert_eq!(compact(950), "950");
+        assert_eq!(time_left(2000.0, 10, 30), Some("about 4 s left".to_owned()));
+        assert_eq!(time_left(60_000.0, 10, 30), Some("about 2 min left".to_owned()));
+        assert_eq!(time_left(500.0, 10, 30), None);
+        assert_eq!(time_left(5000.0, 0, 30), None);
         assert_eq!(bytes(1_500_000), "1.5 MB");
     }
 }

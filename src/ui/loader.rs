@@ -8,7 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use std::collections::HashMap;
 
-use super::state::{AppState, Engine};
+use super::state::{AppState, Engine, Progress};
 use super::workers::{FileReply, Pool, PoolSlot, Reply};
 use crate::engine::{ChunkReader, Reorder};
 use crate::format;
@@ -106,7 +106,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
     let idle = state.pending.get_untracked() == 0;
     state.progress.update(|p| {
         if idle {
-            *p = Default::default();
+            *p = Progress { started_ms: js_sys::Date::now(), ..Default::default() };
         }
         p.files_total += sources.len();
     });

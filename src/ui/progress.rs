@@ -16,12 +16,14 @@ pub fn ProgressBar() -> impl IntoView {
     let text = move || {
         let p = state.progress.get();
         let reports = state.data.with_value(|d| d.reports().len());
+        let left = format::time_left(js_sys::Date::now() - p.started_ms, p.files_done, p.files_total);
         format!(
-            "Reading files: {} of {} done · {} reports · {} read",
+            "Reading files: {} of {} done · {} reports · {} read{}",
             format::count(p.files_done as u64),
             format::count(p.files_total as u64),
             format::count(reports as u64),
             format::bytes(p.bytes_done + p.partial),
+            left.map(|l| format!(" · {l}")).unwrap_or_default(),
         )
     };
     let summary = move || {

@@ -63,6 +63,8 @@ pub struct Progress {
     pub bytes_total: u64,
     /// Bytes done of the file being read now (a big archive, read in steps).
     pub partial: u64,
+    /// When this load began (ms since the epoch), for the time left.
+    pub started_ms: f64,
 }
 
 /// The overview for one version of the data set and one filter. Compared by
