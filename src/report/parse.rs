@@ -55,6 +55,9 @@ pub fn parse_documents(bytes: &[u8]) -> Vec<Result<Parsed, ReportError>> {
         bytes
     };
     let mut out: Vec<Result<Parsed, ReportError>> = Vec::new();
+    // Where each plain document's text is in `body`: copied only when the
+    // bytes hold more than one report (a lone report's text is the bytes).
+    let mut ranges: Vec<Option<(usize, usize)>> = Vec::new();
     let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Value>();
     let mut start = 0;
     loop {
@@ -67,12 +70,16 @@ pub fn parse_documents(bytes: &[u8]) -> Vec<Result<Parsed, ReportError>> {
                 match value {
                     // An array of reports (what some exporters write).
                     Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
-                        out.extend(items.into_iter().map(|v| {
+                        for v in items {
                             let text = serde_json::to_vec_pretty(&v).unwrap_or_default();
-                            one(v, &text, &lead).map(|p| with_text(p, &text))
-                        }));
+                            out.push(one(v, &text, &lead).map(|p| with_text(p, &text)));
+                            ranges.push(None);
+                        }
                     }
-                    v => out.push(one(v, raw, &lead).map(|p| with_text(p, raw))),
+                    v => {
+                        out.push(one(v, raw, &lead));
+                        ranges.push(Some((end - raw.len(), end)));
+                    }
                 }
             }
             Some(Err(e)) => {
@@ -94,12 +101,12 @@ pub fn parse_documents(bytes: &[u8]) -> Vec<Result<Parsed, ReportError>> {
     if out.is_empty() {
         out.push(Err(syntax_error(eof_error())));
     }
-    // A report that is the whole of the bytes needs no copy of its text.
-    if let [Ok(only)] = out.as_mut_slice() {
-        if lead.iter().all(|w| w.kind != WarningKind::Utf16)
-            && only.text.as_deref().is_some_and(|t| t.len() + 3 >= bytes.len())
-        {
-            only.text = None;
+    let utf16 = lead.iter().any(|w| w.kind == WarningKind::Utf16);
+    if out.len() > 1 || utf16 {
+        for (doc, range) in out.iter_mut().zip(&ranges) {
+            if let (Ok(p), Some((a, b))) = (doc, range) {
+                p.text = Some(String::from_utf8_lossy(&body[*a..*b]).trim().into());
+            }
         }
     }
     out
