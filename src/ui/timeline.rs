@@ -244,7 +244,7 @@ fn chart(
             let tick = (i % label_every == 0).then(|| {
                 view! { <text x=x + bar_w / 2.0 y=base + 16.0 class="axis" text-anchor="middle">{label_of(b.from)}</text> }
             });
-            let day_hook = (is_day && b.has_data).then(|| {
+            let day_hook = is_day.then(|| {
                 view! {
                     <rect class="hit" data-testid="timeline-day" data-day=b.from.to_string()
                         data-successful=b.totals.successful.to_string() data-failed=b.totals.failed.to_string()
