@@ -242,7 +242,11 @@ async fn drive_workers(state: AppState, pool: &mut Pool, slicer: &mut Slicer) {
             if batch.is_empty() || !pool.alive() {
                 break;
             }
-            let files: Vec<(u64, &Source)> = batch.iter().filter_map(|s| held.get(s).map(|src| (*s, src))).collect();
+            // The name was read once, when the file was taken from the queue.
+            let files: Vec<(u64, &Source, &str)> = batch
+                .iter()
+                .filter_map(|s| Some((*s, held.get(s)?, names.get(s).map(String::as_str).unwrap_or_default())))
+                .collect();
             if !pool.send(w, &files) {
                 let why = "the browser could not hand the file to a worker";
                 for s in batch {

@@ -212,13 +212,13 @@ impl Pool {
         !self.slots.is_empty()
     }
 
-    /// Sends a batch of files to worker `index`; it reads them itself.
-    pub fn send(&mut self, index: usize, files: &[(u64, &Source)]) -> bool {
+    /// Sends a batch of `(sequence number, file, name)` to worker `index`; it reads them itself.
+    pub fn send(&mut self, index: usize, files: &[(u64, &Source, &str)]) -> bool {
         let list = js_sys::Array::new();
-        for (seq, src) in files {
+        for (seq, src, name) in files {
             let item = Object::new();
             let set = |k: &str, v: &JsValue| Reflect::set(&item, &k.into(), v).is_ok();
-            let mut ok = set("seq", &JsValue::from_f64(*seq as f64)) && set("name", &src.name().into());
+            let mut ok = set("seq", &JsValue::from_f64(*seq as f64)) && set("name", &JsValue::from_str(name));
             ok &= match src {
                 Source::File(f, ..) => set("file", f),
                 Source::Static(_, b) => set("bytes", &Uint8Array::from(*b)),
@@ -239,7 +239,7 @@ impl Pool {
         if slot.worker.post_message(&msg).is_err() {
             return false;
         }
-        slot.inflight.push(files.iter().map(|(s, _)| *s).collect());
+        slot.inflight.push(files.iter().map(|(s, ..)| *s).collect());
         true
     }
 

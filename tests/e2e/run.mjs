@@ -698,9 +698,7 @@ test('keyboard: rows within reach, Enter and Space on every kind of row, visible
     ['breakdown-row[data-kind="policy"]', 'policy='], ['breakdown-row[data-kind="receiving-mx"]', 'mx='],
     ['breakdown-row[data-kind="receiving-ip"]', 'rip='], ['breakdown-row[data-kind="sending-ip"]', 'sip=']];
   for (const [sel, key] of kinds) {
-    const row = `[data-testid="${sel.replace('[', '"][').replace(/^([^"]+)"\]\[/, '$1"][')}`;
     const selector = sel.includes('[') ? `[data-testid="${sel.split('[')[0]}"][${sel.split('[')[1]}` : `[data-testid="${sel}"]`;
-    void row;
     for (const keyName of ['Enter', ' ']) {
       await page.focus(`${selector} >> nth=0`);
       await page.keyboard.press(keyName);
