@@ -5,7 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::loader::Source;
-use super::workers::{Interrupter, PoolSlot};
+use super::workers::{Mailbox, PoolSlot};
 use crate::analysis::{Dataset, Filter, Overview};
 use crate::engine::LoadQueue;
 
@@ -107,8 +107,8 @@ pub struct AppState {
     /// Set when focus should move to the results once a load ends (the
     /// control that started it is gone).
     pub focus_results: StoredValue<bool>,
-    /// Wakes the driver while it waits on the workers (for Cancel).
-    pub interrupter: StoredValue<Option<Interrupter>, LocalStorage>,
+    /// Wakes the driver while it waits on the workers or its reads (for Cancel).
+    pub interrupter: StoredValue<Option<Mailbox>, LocalStorage>,
     /// Progress of the current load.
     pub progress: RwSignal<Progress>,
     /// The active filters; everything shown derives from them and `data`.

@@ -1,7 +1,12 @@
 //! The ingest workers: message plumbing only. Each worker runs the same
 //! compiled module (posted to it, never downloaded again) and calls
-//! `engine::ingest_encoded` on the files it is sent; the page merges the
+//! `engine::ingest_encoded` on the bytes it is sent; the page merges the
 //! answers in order ([`crate::engine::Reorder`], `Dataset::open_result`).
+//!
+//! The page reads the files and *transfers* their bytes: handing a `File`
+//! itself to a worker costs the page about 0.3 ms per file in Chromium (each
+//! blob is registered for the other context), more than reading it, while a
+//! transferred `ArrayBuffer` costs nothing (measured, docs/benchmarks.md).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -13,8 +18,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::loader::{Source, MAX_FILE_BYTES};
-
 /// Most workers started, whatever the core count: beyond this the page's
 /// own merging is the limit, and every worker holds a copy of the module.
 const MAX_WORKERS: usize = 4;
@@ -23,16 +26,26 @@ const MAX_WORKERS: usize = 4;
 pub enum FileReply {
     /// The file's answer: its chunks, and its size in bytes.
     Done { seq: u64, bytes: Vec<u8>, size: f64 },
-    /// The file was larger than the page reads.
-    TooLarge { seq: u64, size: f64 },
     /// Reading the file failed (or the module trapped on it).
     Failed { seq: u64, why: String },
     /// Not read: the worker stopped before it; it must be sent again.
     Retry { seq: u64 },
 }
 
-/// What a worker said.
+/// A file the page has read, or why it has no bytes.
+pub enum Read {
+    /// Its bytes (a `Uint8Array`, to be transferred to a worker) and size.
+    Bytes(JsValue, f64),
+    /// Larger than the page reads; not opened.
+    TooLarge(f64),
+    /// The browser could not read it.
+    Failed(String),
+}
+
+/// What a worker, or the page's own reads, said.
 pub enum Reply {
+    /// A batch of files the page has read: `(sequence number, bytes)`.
+    Read(Vec<(u64, Read)>),
     /// Its answers for a batch of files.
     Batch { worker: usize, files: Vec<FileReply> },
     /// The worker died (an uncaught error); what it held is lost.
@@ -45,20 +58,26 @@ pub enum Reply {
     Interrupted,
 }
 
-/// Wakes a driver waiting for replies, from outside it (Cancel).
+/// Hands a reply to a driver waiting on [`Pool::next`], from outside the
+/// workers: a finished read, or Cancel.
 #[derive(Clone)]
-pub struct Interrupter {
+pub struct Mailbox {
     inbox: Rc<RefCell<VecDeque<Reply>>>,
     wake: Rc<RefCell<Option<js_sys::Function>>>,
 }
 
-impl Interrupter {
-    /// Makes the waiting driver return [`Reply::Interrupted`].
-    pub fn interrupt(&self) {
-        self.inbox.borrow_mut().push_back(Reply::Interrupted);
+impl Mailbox {
+    /// Queues `reply` and wakes the driver.
+    pub fn post(&self, reply: Reply) {
+        self.inbox.borrow_mut().push_back(reply);
         if let Some(f) = self.wake.borrow_mut().take() {
             let _ = f.call0(&JsValue::NULL);
         }
+    }
+
+    /// Makes the waiting driver return [`Reply::Interrupted`].
+    pub fn interrupt(&self) {
+        self.post(Reply::Interrupted);
     }
 }
 
@@ -202,9 +221,9 @@ impl Pool {
             .min_by_key(|&i| self.slots[i].inflight.len())
     }
 
-    /// A handle that wakes whoever waits on [`Pool::next`].
-    pub fn interrupter(&self) -> Interrupter {
-        Interrupter { inbox: self.inbox.clone(), wake: self.wake.clone() }
+    /// A handle that posts to whoever waits on [`Pool::next`].
+    pub fn mailbox(&self) -> Mailbox {
+        Mailbox { inbox: self.inbox.clone(), wake: self.wake.clone() }
     }
 
     /// Whether any worker is running.
@@ -212,31 +231,31 @@ impl Pool {
         !self.slots.is_empty()
     }
 
-    /// Sends a batch of `(sequence number, file, name)` to worker `index`; it reads them itself.
-    pub fn send(&mut self, index: usize, files: &[(u64, &Source, &str)]) -> bool {
+    /// Sends worker `index` a batch of `(sequence number, name, bytes)`;
+    /// the bytes' buffers are transferred, not copied.
+    pub fn send(&mut self, index: usize, files: &[(u64, &str, &JsValue)]) -> bool {
         let list = js_sys::Array::new();
-        for (seq, src, name) in files {
+        let transfer = js_sys::Array::new();
+        for (seq, name, bytes) in files {
             let item = Object::new();
             let set = |k: &str, v: &JsValue| Reflect::set(&item, &k.into(), v).is_ok();
-            let mut ok = set("seq", &JsValue::from_f64(*seq as f64)) && set("name", &JsValue::from_str(name));
-            ok &= match src {
-                Source::File(f, ..) => set("file", f),
-                Source::Static(_, b) => set("bytes", &Uint8Array::from(*b)),
-                Source::Owned(_, b) => set("bytes", &Uint8Array::from(b.as_slice())),
-            };
-            if !ok {
+            if !(set("seq", &JsValue::from_f64(*seq as f64))
+                && set("name", &JsValue::from_str(name))
+                && set("bytes", bytes))
+            {
                 return false;
             }
             list.push(&item);
+            if let Some(b) = bytes.dyn_ref::<Uint8Array>() {
+                transfer.push(&b.buffer());
+            }
         }
         let msg = Object::new();
-        if Reflect::set(&msg, &"files".into(), &list).is_err()
-            || Reflect::set(&msg, &"max".into(), &JsValue::from_f64(MAX_FILE_BYTES)).is_err()
-        {
+        if Reflect::set(&msg, &"files".into(), &list).is_err() {
             return false;
         }
         let Some(slot) = self.slots.get_mut(index) else { return false };
-        if slot.worker.post_message(&msg).is_err() {
+        if slot.worker.post_message_with_transfer(&msg, &transfer).is_err() {
             return false;
         }
         slot.inflight.push(files.iter().map(|(s, ..)| *s).collect());
@@ -299,9 +318,6 @@ fn read_reply(worker: usize, data: &JsValue) -> Reply {
             let seq = get(&r, "seq").as_f64().unwrap_or(0.0) as u64;
             if get(&r, "retry").is_truthy() {
                 return FileReply::Retry { seq };
-            }
-            if let Some(size) = get(&r, "tooLarge").as_f64() {
-                return FileReply::TooLarge { seq, size };
             }
             if let Some(why) = get(&r, "error").as_string() {
                 return FileReply::Failed { seq, why };

@@ -56,11 +56,11 @@ await page.addInitScript(() => {
     for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
   document.addEventListener('change', (e) => {
-    if (e.target?.dataset?.testid === 'file-input') window.__t0 = performance.now();
+    if (e.target?.dataset?.testid === 'file-input') { window.__t0 = performance.now(); performance.mark('load-start'); }
   }, true);
   new MutationObserver(() => {
     const app = document.querySelector('[data-testid="app"]');
-    if (app && app.dataset.state === 'ready' && window.__t0 && !window.__tReady) window.__tReady = performance.now();
+    if (app && app.dataset.state === 'ready' && window.__t0 && !window.__tReady) { window.__tReady = performance.now(); performance.mark('load-ready'); }
     if (app && app.dataset.state === 'loading' && !window.__tLoading) window.__tLoading = performance.now();
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
 });
@@ -68,8 +68,57 @@ const tStart = Date.now();
 await page.goto(server.url);
 await page.waitForSelector('[data-testid="app"][data-state="idle"]');
 const firstRender = Date.now() - tStart;
+// PROFILE=1: a CPU profile of the page during the load, summed by function.
+const cdp = process.env.PROFILE ? await context.newCDPSession(page) : null;
+if (cdp) {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+}
+// TRACE=1: main-thread time by trace event (layout, style, script, messages…).
+const events = [];
+const tracer = process.env.TRACE ? await context.newCDPSession(page) : null;
+if (tracer) {
+  tracer.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  await tracer.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
+}
 await page.setInputFiles('[data-testid="file-input"]', files);
 await page.waitForFunction(() => window.__tReady, null, { timeout: 600_000, polling: 100 });
+if (tracer) {
+  const done = new Promise((resolve) => tracer.once('Tracing.tracingComplete', resolve));
+  await tracer.send('Tracing.end');
+  await done;
+  // Only the load: from the change event's mark to the ready mark.
+  const at = (n) => events.find((e) => e.name === n)?.ts;
+  const [from, to] = [at('load-start') ?? 0, at('load-ready') ?? Infinity];
+  const inLoad = events.filter((e) => e.ph === 'X' && e.ts >= from && e.ts <= to);
+  events.length = 0;
+  events.push(...inLoad);
+  console.log(`traced load: ${((to - from) / 1000).toFixed(0)} ms`);
+  // The renderer's main thread: the one with the most RunTask time.
+  const byThread = new Map();
+  for (const e of events) if (e.ph === 'X' && e.name === 'RunTask') byThread.set(`${e.pid}:${e.tid}`, (byThread.get(`${e.pid}:${e.tid}`) || 0) + e.dur);
+  const main = [...byThread.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4);
+  for (const [thread, dur] of main) {
+    const sums = new Map();
+    for (const e of events) if (e.ph === 'X' && `${e.pid}:${e.tid}` === thread && e.name !== 'RunTask') sums.set(e.name, (sums.get(e.name) || 0) + e.dur);
+    console.log(`thread ${thread}: RunTask ${(dur / 1000).toFixed(0)} ms`);
+    for (const [k, d] of [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${(d / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+  }
+}
+if (cdp) {
+  const { profile } = await cdp.send('Profiler.stop');
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const gaps = profile.timeDeltas;
+  profile.samples.forEach((id, i) => {
+    const f = byNode.get(id).callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    self.set(key, (self.get(key) || 0) + (gaps[i] || 0) / 1000);
+  });
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
+  for (const [k, ms] of top) console.log(`  ${ms.toFixed(0).padStart(7)} ms  ${k}`);
+}
 const r = await page.evaluate(() => {
   const t0 = window.__t0;
   const tasks = window.__longtasks.filter((t) => t.start >= t0 - 50);
