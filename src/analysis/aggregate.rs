@@ -262,8 +262,7 @@ fn add_breakdown(map: &mut HashMap<String, BreakdownRow>, key: &str, successful:
     row.entries += 1;
 }
 
-fn sorted_breakdown(map: HashMap<String, BreakdownRow>) -> Vec<BreakdownRow> {
-    let mut v: Vec<BreakdownRow> = map.into_values().collect();
+fn sorted_breakdown(mut v: Vec<BreakdownRow>) -> Vec<BreakdownRow> {
     v.sort_by(|a, b| (b.failed, b.successful).cmp(&(a.failed, a.successful)).then_with(|| a.key.cmp(&b.key)));
     v
 }
@@ -391,10 +390,56 @@ impl<'a> Accumulator<'a> {
 
     /// Counts and sorts everything into the overview.
     fn finish(self) -> Overview {
-        let mut kpis = self.kpis;
-        kpis.organizations = self.orgs.len();
-        kpis.domains = self.domains.keys().filter(|d| !d.is_empty()).count();
-        let mut domains: Vec<DomainRow> = self.domains.into_values().collect();
+        let domain_count = self.domains.keys().filter(|d| !d.is_empty()).count();
+        Parts {
+            kpis: Kpis { organizations: self.orgs.len(), domains: domain_count, ..self.kpis },
+            domains: self.domains.into_values().collect(),
+            orgs: self.orgs.into_values().collect(),
+            result_types: self
+                .types
+                .into_iter()
+                .map(|(t, acc)| ResultTypeRow {
+                    result_type: t.to_owned(),
+                    sessions: acc.sessions,
+                    details: acc.details,
+                    domains: acc.domains.len(),
+                    first_domain: acc.first_domain.map(Cow::into_owned).unwrap_or_default(),
+                })
+                .collect(),
+            failures: self.failures,
+            days: self.days,
+            policies: self.policies.into_values().collect(),
+            receiving_mx: self.receiving_mx.into_values().collect(),
+            receiving_ip: self.receiving_ip.into_values().collect(),
+            sending_ip: self.sending_ip.into_values().collect(),
+            reports: self.reports,
+        }
+        .assemble()
+    }
+}
+
+/// An overview's rows before they are put in order: what either way of
+/// summing (the scan over reports, or the index) hands over, so both sort
+/// and merge the same way.
+pub(crate) struct Parts {
+    pub kpis: Kpis,
+    pub domains: Vec<DomainRow>,
+    pub orgs: Vec<OrgRow>,
+    pub result_types: Vec<ResultTypeRow>,
+    /// In the order found (report, policy, detail): ties keep it.
+    pub failures: Vec<FailureRow>,
+    pub days: HashMap<Day, Totals>,
+    pub policies: Vec<BreakdownRow>,
+    pub receiving_mx: Vec<BreakdownRow>,
+    pub receiving_ip: Vec<BreakdownRow>,
+    pub sending_ip: Vec<BreakdownRow>,
+    pub reports: Vec<usize>,
+}
+
+impl Parts {
+    /// Sorts every table and merges each domain's days.
+    pub fn assemble(self) -> Overview {
+        let mut domains = self.domains;
         for row in &mut domains {
             row.daily.sort_by_key(|(d, _)| *d);
             row.daily.dedup_by(|next, kept| {
@@ -408,24 +453,14 @@ impl<'a> Accumulator<'a> {
             });
         }
         domains.sort_by(|a, b| b.totals.sessions().cmp(&a.totals.sessions()).then_with(|| a.domain.cmp(&b.domain)));
-        let mut orgs: Vec<OrgRow> = self.orgs.into_values().collect();
+        let mut orgs = self.orgs;
         orgs.sort_by(|a, b| b.reports.cmp(&a.reports).then_with(|| a.org.cmp(&b.org)));
-        let mut result_types: Vec<ResultTypeRow> = self
-            .types
-            .into_iter()
-            .map(|(t, acc)| ResultTypeRow {
-                result_type: t.to_owned(),
-                sessions: acc.sessions,
-                details: acc.details,
-                domains: acc.domains.len(),
-                first_domain: acc.first_domain.map(Cow::into_owned).unwrap_or_default(),
-            })
-            .collect();
+        let mut result_types = self.result_types;
         result_types.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.result_type.cmp(&b.result_type)));
         let mut failures = self.failures;
         failures.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.day.cmp(&b.day)));
         Overview {
-            kpis,
+            kpis: self.kpis,
             domains,
             orgs,
             result_types,
@@ -446,8 +481,20 @@ impl Overview {
         Overview::filtered(data, &Filter::default())
     }
 
-    /// Aggregates the entries of `data` that `filter` selects.
+    /// Aggregates the entries of `data` that `filter` selects: from the data
+    /// set's index ([`super::index`]), in time proportional to the reports
+    /// the filter can keep, except for free text, which needs the reports' words.
     pub fn filtered(data: &Dataset, filter: &Filter) -> Overview {
+        if filter.text.trim().is_empty() {
+            return data.index().overview(filter);
+        }
+        Overview::scan(data, filter)
+    }
+
+    /// Aggregates the entries of `data` that `filter` selects by reading
+    /// every report: the reference the index is tested against, and the way
+    /// for free-text filters.
+    pub fn scan(data: &Dataset, filter: &Filter) -> Overview {
         let mut acc = Accumulator::default();
         let mut current: Vec<Entry<'_>> = Vec::new();
         for e in filter.entries(data) {

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use crate::ingest::{self, Extracted, Format, Job, Limits, MailMeta, Payload};
 use serde::{Deserialize, Serialize};
 
+use super::index::Index;
 use crate::report::{normalize_domain, parse_documents, Parsed, Report, Warning};
 
 /// How a file fared, as the file list shows it.
@@ -184,6 +185,8 @@ pub struct Dataset {
     files: Vec<FileOutcome>,
     reports: Vec<StoredReport>,
     index: HashMap<(Rc<str>, Rc<str>), usize>,
+    /// The unique reports as numbers, for filtering and summing at scale.
+    ix: Index,
     duplicates: usize,
     limits: Limits,
     /// The file whose job is still running, if any: its id is `files.len()`,
@@ -205,6 +208,11 @@ impl Dataset {
     /// Every file given so far, in order.
     pub fn files(&self) -> &[FileOutcome] {
         &self.files
+    }
+
+    /// The index of the unique reports (see [`super::index`]).
+    pub fn index(&self) -> &Index {
+        &self.ix
     }
 
     /// Unique reports, in the order they were first seen.
@@ -406,6 +414,7 @@ impl Dataset {
             }
             None => {
                 self.index.insert(key, self.reports.len());
+                self.ix.add(&d.report);
                 self.reports.push(StoredReport {
                     report: d.report,
                     warnings: d.warnings,

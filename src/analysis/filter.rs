@@ -42,6 +42,21 @@ pub struct Filter {
     pub text: String,
 }
 
+/// Whether a detail's host name field matches a host filter: case-insensitive,
+/// trailing dot ignored; a missing field is the empty name. No filter matches all.
+pub(crate) fn host_matches(want: Option<&str>, got: Option<&str>) -> bool {
+    want.is_none_or(|w| {
+        let g = got.map(|g| g.trim().trim_end_matches('.')).unwrap_or("");
+        w.trim_end_matches('.').eq_ignore_ascii_case(g)
+    })
+}
+
+/// Whether a detail's address field matches an address filter exactly
+/// (surrounding blanks ignored); a missing field is the empty address.
+pub(crate) fn exact_matches(want: Option<&str>, got: Option<&str>) -> bool {
+    want.is_none_or(|w| w == got.map(str::trim).unwrap_or(""))
+}
+
 /// Selects `value`, or clears the selection when `value` is already selected:
 /// clicking a selected row again undoes it.
 pub fn toggle(slot: &mut Option<String>, value: &str) {
@@ -270,19 +285,10 @@ impl Filter {
     /// Whether a failure detail of a matching entry is shown: every detail
     /// filter must match the detail's field exactly.
     pub fn detail_matches(&self, d: &FailureDetail) -> bool {
-        fn exact(want: &Option<String>, got: &Option<String>) -> bool {
-            want.as_deref().is_none_or(|w| w == got.as_deref().map(str::trim).unwrap_or(""))
-        }
-        fn host(want: &Option<String>, got: &Option<String>) -> bool {
-            want.as_deref().is_none_or(|w| {
-                let g = got.as_deref().map(|g| g.trim().trim_end_matches('.')).unwrap_or("");
-                w.trim_end_matches('.').eq_ignore_ascii_case(g)
-            })
-        }
         self.result_type.as_deref().is_none_or(|t| t == d.result_type.as_str())
-            && host(&self.receiving_mx, &d.receiving_mx_hostname)
-            && exact(&self.receiving_ip, &d.receiving_ip)
-            && exact(&self.sending_ip, &d.sending_mta_ip)
+            && host_matches(self.receiving_mx.as_deref(), d.receiving_mx_hostname.as_deref())
+            && exact_matches(self.receiving_ip.as_deref(), d.receiving_ip.as_deref())
+            && exact_matches(self.sending_ip.as_deref(), d.sending_mta_ip.as_deref())
     }
 
     fn text_matches(&self, r: &Report, p: &PolicyResult, domain: &str) -> bool {

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod export;
 mod filter;
 pub mod findings;
+pub mod index;
 pub mod parsedmarc;
 pub mod table;
 pub mod timeline;

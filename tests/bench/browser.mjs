@@ -68,45 +68,18 @@ const tStart = Date.now();
 await page.goto(server.url);
 await page.waitForSelector('[data-testid="app"][data-state="idle"]');
 const firstRender = Date.now() - tStart;
-// PROFILE=1: a CPU profile of the page during the load, summed by function.
+// PROFILE=load or PROFILE=filter: a CPU profile of the page during the load,
+// or during the filter change, summed by function.
 const cdp = process.env.PROFILE ? await context.newCDPSession(page) : null;
-if (cdp) {
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-  await cdp.send('Profiler.start');
-}
-// TRACE=1: main-thread time by trace event (layout, style, script, messages…).
-const events = [];
-const tracer = process.env.TRACE ? await context.newCDPSession(page) : null;
-if (tracer) {
-  tracer.on('Tracing.dataCollected', (e) => events.push(...e.value));
-  await tracer.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
-}
-await page.setInputFiles('[data-testid="file-input"]', files);
-await page.waitForFunction(() => window.__tReady, null, { timeout: 600_000, polling: 100 });
-if (tracer) {
-  const done = new Promise((resolve) => tracer.once('Tracing.tracingComplete', resolve));
-  await tracer.send('Tracing.end');
-  await done;
-  // Only the load: from the change event's mark to the ready mark.
-  const at = (n) => events.find((e) => e.name === n)?.ts;
-  const [from, to] = [at('load-start') ?? 0, at('load-ready') ?? Infinity];
-  const inLoad = events.filter((e) => e.ph === 'X' && e.ts >= from && e.ts <= to);
-  events.length = 0;
-  events.push(...inLoad);
-  console.log(`traced load: ${((to - from) / 1000).toFixed(0)} ms`);
-  // The renderer's main thread: the one with the most RunTask time.
-  const byThread = new Map();
-  for (const e of events) if (e.ph === 'X' && e.name === 'RunTask') byThread.set(`${e.pid}:${e.tid}`, (byThread.get(`${e.pid}:${e.tid}`) || 0) + e.dur);
-  const main = [...byThread.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4);
-  for (const [thread, dur] of main) {
-    const sums = new Map();
-    for (const e of events) if (e.ph === 'X' && `${e.pid}:${e.tid}` === thread && e.name !== 'RunTask') sums.set(e.name, (sums.get(e.name) || 0) + e.dur);
-    console.log(`thread ${thread}: RunTask ${(dur / 1000).toFixed(0)} ms`);
-    for (const [k, d] of [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${(d / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+async function profileStart(what) {
+  if (cdp && process.env.PROFILE === what) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
   }
 }
-if (cdp) {
+async function profileEnd(what) {
+  if (!cdp || process.env.PROFILE !== what) return;
   const { profile } = await cdp.send('Profiler.stop');
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
@@ -116,9 +89,45 @@ if (cdp) {
     const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
     self.set(key, (self.get(key) || 0) + (gaps[i] || 0) / 1000);
   });
-  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
   for (const [k, ms] of top) console.log(`  ${ms.toFixed(0).padStart(7)} ms  ${k}`);
 }
+await profileStart('load');
+// TRACE=1: main-thread time by trace event (layout, style, script, messages…),
+// between two performance marks.
+const tracer = process.env.TRACE ? await context.newCDPSession(page) : null;
+let traced = [];
+async function traceStart() {
+  if (!tracer) return;
+  traced = [];
+  tracer.removeAllListeners('Tracing.dataCollected');
+  tracer.on('Tracing.dataCollected', (e) => traced.push(...e.value));
+  await tracer.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
+}
+async function traceEnd(startMark, endMark) {
+  if (!tracer) return;
+  const done = new Promise((resolve) => tracer.once('Tracing.tracingComplete', resolve));
+  await tracer.send('Tracing.end');
+  await done;
+  const at = (n) => traced.find((e) => e.name === n)?.ts;
+  const [from, to] = [at(startMark) ?? 0, at(endMark) ?? Infinity];
+  const events = traced.filter((e) => e.ph === 'X' && e.ts >= from && e.ts <= to);
+  console.log(`traced ${startMark} to ${endMark}: ${((to - from) / 1000).toFixed(0)} ms`);
+  // The renderer's main thread: the one with the most RunTask time.
+  const byThread = new Map();
+  for (const e of events) if (e.name === 'RunTask') byThread.set(`${e.pid}:${e.tid}`, (byThread.get(`${e.pid}:${e.tid}`) || 0) + e.dur);
+  for (const [thread, dur] of [...byThread.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3)) {
+    const sums = new Map();
+    for (const e of events) if (`${e.pid}:${e.tid}` === thread && e.name !== 'RunTask' && !e.name.startsWith('V8.')) sums.set(e.name, (sums.get(e.name) || 0) + e.dur);
+    console.log(`  thread ${thread}: busy ${(dur / 1000).toFixed(0)} ms`);
+    for (const [k, d] of [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${(d / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+  }
+}
+await traceStart();
+await page.setInputFiles('[data-testid="file-input"]', files);
+await page.waitForFunction(() => window.__tReady, null, { timeout: 600_000, polling: 100 });
+await traceEnd('load-start', 'load-ready');
+await profileEnd('load');
 const r = await page.evaluate(() => {
   const t0 = window.__t0;
   const tasks = window.__longtasks.filter((t) => t.start >= t0 - 50);
@@ -136,7 +145,10 @@ const r = await page.evaluate(() => {
   };
 });
 // Filter change: click the first domain row; time until the KPI shows the new value, painted.
+await traceStart();
+await profileStart('filter');
 const filterMs = await page.evaluate(async () => {
+  performance.mark('filter-start');
   const kpi = document.querySelector('[data-testid="kpi-reports"]');
   const before = kpi.dataset.value;
   const t = performance.now();
@@ -145,8 +157,11 @@ const filterMs = await page.evaluate(async () => {
     const check = () => (kpi.dataset.value !== before ? requestAnimationFrame(() => resolve()) : setTimeout(check, 0));
     check();
   });
+  performance.mark('filter-shown');
   return performance.now() - t;
 });
+await traceEnd('filter-start', 'filter-shown');
+await profileEnd('filter');
 const mb = (n) => (n == null ? 'n/a' : `${(n / 1e6).toFixed(0)} MB`);
 const ok = r.reports === expected.unique_reports && r.failed === expected.total_failed;
 console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${r.reports} unique reports (${ok ? 'matches expected.json' : 'MISMATCH with expected.json'})`);
