@@ -6,6 +6,7 @@ use std::rc::Rc;
 use crate::ingest::{self, Extracted, Format, Job, Limits, MailMeta, Payload};
 use serde::{Deserialize, Serialize};
 
+use super::findings::FindingFacts;
 use super::index::Index;
 use crate::report::{normalize_domain, parse_documents, Parsed, Report, Warning};
 
@@ -187,6 +188,8 @@ pub struct Dataset {
     index: HashMap<(Rc<str>, Rc<str>), usize>,
     /// The unique reports as numbers, for filtering and summing at scale.
     ix: Index,
+    /// What the findings are judged on, likewise kept up to date.
+    found: FindingFacts,
     duplicates: usize,
     limits: Limits,
     /// The file whose job is still running, if any: its id is `files.len()`,
@@ -213,6 +216,11 @@ impl Dataset {
     /// The index of the unique reports (see [`super::index`]).
     pub fn index(&self) -> &Index {
         &self.ix
+    }
+
+    /// What the findings are judged on (see [`super::findings::judge`]).
+    pub fn finding_facts(&self) -> &FindingFacts {
+        &self.found
     }
 
     /// Unique reports, in the order they were first seen.
@@ -415,6 +423,7 @@ impl Dataset {
             None => {
                 self.index.insert(key, self.reports.len());
                 self.ix.add(&d.report);
+                self.found.add(&d.report);
                 self.reports.push(StoredReport {
                     report: d.report,
                     warnings: d.warnings,

@@ -6,13 +6,14 @@
 //! those facts. The policy cross-checks of [`crate::check::policy_insights`]
 //! are reused as findings rather than written twice.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::dataset::Dataset;
 use super::explain::explain;
 use super::filter::Filter;
 use super::Totals;
-use crate::check::{policy_insights, Severity as CheckSeverity};
+use crate::check::{PolicyHistory, Severity as CheckSeverity};
 use crate::report::datetime::Day;
 use crate::report::{PolicyType, Report};
 
@@ -70,7 +71,7 @@ pub struct Finding {
 }
 
 /// Facts about one policy domain.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct DomainFacts {
     /// Sessions per day (session rule).
     days: BTreeMap<Day, Totals>,
@@ -90,62 +91,106 @@ struct DomainFacts {
 }
 
 /// Everything the rules judge.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Facts {
     domains: BTreeMap<String, DomainFacts>,
     last_day: Option<Day>,
 }
 
+/// What the findings are judged on, gathered one report at a time: the data
+/// set keeps it up to date as reports are merged, so judging at the end of a
+/// load does not read every report again.
+#[derive(Debug, Default)]
+pub struct FindingFacts {
+    facts: Facts,
+    history: PolicyHistory,
+}
+
+impl FindingFacts {
+    /// Gathers one unique report.
+    pub fn add(&mut self, r: &Report) {
+        self.facts.add(r);
+        self.history.add(r);
+    }
+
+    /// Each domain's policy history and cross-checks (the setup checker shows them).
+    pub fn policy_insights(&self) -> Vec<crate::check::DomainPolicies> {
+        self.history.insights()
+    }
+}
+
 impl Facts {
-    fn gather<'a>(reports: impl IntoIterator<Item = &'a Report>) -> Facts {
-        let mut f = Facts::default();
-        for r in reports {
-            let day = Day::of(r.date_range.start);
-            f.last_day = f.last_day.max(Some(day));
-            let counted = r.counted();
-            let multi = r.multi_policy_domains();
-            for (p, counts) in r.policies.iter().zip(counted) {
-                let domain = p.policy.domain_key();
-                if domain.is_empty() {
-                    continue;
+    fn add(&mut self, r: &Report) {
+        let f = self;
+        let day = Day::of(r.date_range.start);
+        f.last_day = f.last_day.max(Some(day));
+        let counted = r.counted();
+        let multi = r.multi_policy_domains();
+        for (p, counts) in r.policies.iter().zip(counted) {
+            let domain = p.policy.domain_key();
+            if domain.is_empty() {
+                continue;
+            }
+            let d = match f.domains.get_mut(domain.as_ref()) {
+                Some(d) => d,
+                None => f.domains.entry(domain.into_owned()).or_default(),
+            };
+            if counts {
+                d.days.entry(day).or_default().add(p.summary.successful, p.summary.failed);
+            }
+            match d.reporters.get_mut(r.organization_name.as_str()) {
+                Some(days) => {
+                    days.insert(day);
                 }
-                let d = f.domains.entry(domain.into_owned()).or_default();
-                if counts {
-                    d.days.entry(day).or_default().add(p.summary.successful, p.summary.failed);
-                }
-                d.reporters.entry(r.organization_name.clone()).or_default().insert(day);
-                match p.policy.policy_type {
-                    PolicyType::NoPolicyFound => {
-                        d.no_policy += u128::from(p.summary.successful) + u128::from(p.summary.failed)
-                    }
-                    PolicyType::Sts => {
-                        d.sts_entries += 1;
-                        if let Some(mode) = p.policy.sts_mode() {
-                            if d.latest_mode.as_ref().is_none_or(|(seen, _)| *seen <= day) {
-                                d.latest_mode = Some((day, mode));
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-                for fd in &p.failure_details {
-                    let n = u128::from(fd.failed_session_count);
-                    let t = d.types.entry(fd.result_type.as_str().to_owned()).or_insert((0, day, day));
-                    t.0 += n;
-                    t.1 = t.1.min(day);
-                    t.2 = t.2.max(day);
-                    if let Some(mx) = &fd.receiving_mx_hostname {
-                        *d.mx.entry(mx.to_ascii_lowercase()).or_default() += n;
-                    }
+                None => {
+                    d.reporters.entry(r.organization_name.clone()).or_default().insert(day);
                 }
             }
-            for m in multi {
-                if let Some(d) = f.domains.get_mut(&m) {
-                    d.multi_policy += 1;
+            match p.policy.policy_type {
+                PolicyType::NoPolicyFound => {
+                    d.no_policy += u128::from(p.summary.successful) + u128::from(p.summary.failed)
+                }
+                PolicyType::Sts => {
+                    d.sts_entries += 1;
+                    if let Some(mode) = p.policy.sts_mode() {
+                        if d.latest_mode.as_ref().is_none_or(|(seen, _)| *seen <= day) {
+                            d.latest_mode = Some((day, mode));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            for fd in &p.failure_details {
+                let n = u128::from(fd.failed_session_count);
+                // Looked up by reference first: a new key only for a new type or host.
+                let ty = fd.result_type.as_str();
+                let t = match d.types.get_mut(ty) {
+                    Some(t) => t,
+                    None => d.types.entry(ty.to_owned()).or_insert((0, day, day)),
+                };
+                t.0 += n;
+                t.1 = t.1.min(day);
+                t.2 = t.2.max(day);
+                if let Some(mx) = &fd.receiving_mx_hostname {
+                    let lower: Cow<'_, str> = if mx.bytes().any(|b| b.is_ascii_uppercase()) {
+                        Cow::Owned(mx.to_ascii_lowercase())
+                    } else {
+                        Cow::Borrowed(mx)
+                    };
+                    match d.mx.get_mut(lower.as_ref()) {
+                        Some(v) => *v += n,
+                        None => {
+                            d.mx.insert(lower.into_owned(), n);
+                        }
+                    }
                 }
             }
         }
-        f
+        for m in multi {
+            if let Some(d) = f.domains.get_mut(&m) {
+                d.multi_policy += 1;
+            }
+        }
     }
 }
 
@@ -184,7 +229,12 @@ fn domain_filter(domain: &str) -> Filter {
 
 /// Every finding about `data`, most important first.
 pub fn findings(data: &Dataset) -> Vec<Finding> {
-    let facts = Facts::gather(data.report_models());
+    judge(data.finding_facts())
+}
+
+/// Every finding about the reports `gathered` has seen, most important first.
+pub fn judge(gathered: &FindingFacts) -> Vec<Finding> {
+    let facts = &gathered.facts;
     let Some(last) = facts.last_day else { return Vec::new() };
     let recent = Day(last.0 - RECENT_DAYS + 1);
     let mut out = Vec::new();
@@ -197,7 +247,7 @@ pub fn findings(data: &Dataset) -> Vec<Finding> {
         double_evaluated(&mut out, domain, d);
         silent_reporters(&mut out, domain, d, last);
     }
-    policy_checks(&mut out, data);
+    policy_checks(&mut out, &gathered.history);
     out.sort_by(|a, b| {
         a.severity.cmp(&b.severity).then_with(|| b.sessions.cmp(&a.sessions)).then_with(|| a.domain.cmp(&b.domain))
     });
@@ -392,8 +442,8 @@ fn silent_reporters(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, last:
 }
 
 /// The policy cross-checks (reporters disagreeing, MX not covered, ready to enforce).
-fn policy_checks(out: &mut Vec<Finding>, data: &Dataset) {
-    for dp in policy_insights(data.report_models()) {
+fn policy_checks(out: &mut Vec<Finding>, history: &PolicyHistory) {
+    for dp in history.insights() {
         for i in dp.insights {
             let (severity, title, action) = match i.kind {
                 "reporters-disagree" => (

@@ -8,7 +8,7 @@ mod tlsrpt;
 
 use std::fmt;
 
-pub use seen::{policy_insights, DomainPolicies, Insight, SeenPolicy};
+pub use seen::{policy_insights, DomainPolicies, Insight, PolicyHistory, SeenPolicy};
 pub use sts::{check_sts_policy, check_sts_record, mx_matches};
 pub use tlsrpt::check_tlsrpt_record;
 

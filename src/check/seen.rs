@@ -63,7 +63,7 @@ pub const READY_DAYS: i64 = 30;
 type Variants = BTreeMap<(Option<String>, Vec<String>), BTreeSet<String>>;
 
 /// What the reports said about one domain's policies, gathered before judging.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct DomainAcc {
     /// Policy versions by (type, policy lines).
     seen: BTreeMap<(String, String), SeenPolicy>,
@@ -74,23 +74,55 @@ struct DomainAcc {
     testing_days: BTreeSet<Day>,
     failure_days: BTreeSet<Day>,
     last_day: Option<Day>,
+    /// The policy of the last entry gathered, worked out.
+    last: Option<LastPolicy>,
+}
+
+/// A policy as reported, and what was worked out of it.
+#[derive(Debug)]
+struct LastPolicy {
+    raw: Vec<String>,
+    policy_type: PolicyType,
+    mode: Option<String>,
+    mx: Vec<String>,
+    /// Its version key: type, and its lines (sorted for STS).
+    key: (String, String),
 }
 
 /// Builds the per-domain policy history and its cross-checks.
 pub fn policy_insights<'a>(reports: impl IntoIterator<Item = &'a Report>) -> Vec<DomainPolicies> {
-    let mut domains: BTreeMap<String, DomainAcc> = BTreeMap::new();
+    let mut history = PolicyHistory::default();
     for r in reports {
+        history.add(r);
+    }
+    history.insights()
+}
+
+/// The per-domain policy history, gathered one report at a time (the data
+/// set keeps one up to date as reports are merged), judged on demand.
+#[derive(Debug, Default)]
+pub struct PolicyHistory {
+    domains: BTreeMap<String, DomainAcc>,
+}
+
+impl PolicyHistory {
+    /// Gathers one report.
+    pub fn add(&mut self, r: &Report) {
         let day = Day::of(r.date_range.start);
         for p in &r.policies {
             let Some(domain) = p.policy.policy_domain.as_deref().map(normalize_domain) else { continue };
-            domains.entry(domain).or_default().add(r, p, day);
+            self.domains.entry(domain).or_default().add(r, p, day);
         }
     }
-    domains
-        .into_iter()
-        .map(|(domain, acc)| acc.judge(domain))
-        .filter(|d| !d.policies.is_empty() || !d.insights.is_empty())
-        .collect()
+
+    /// The history and cross-checks of every domain with something to show.
+    pub fn insights(&self) -> Vec<DomainPolicies> {
+        self.domains
+            .iter()
+            .map(|(domain, acc)| acc.judge(domain))
+            .filter(|d| !d.policies.is_empty() || !d.insights.is_empty())
+            .collect()
+    }
 }
 
 impl DomainAcc {
@@ -104,18 +136,35 @@ impl DomainAcc {
         if !(is_sts || p.policy.policy_type == PolicyType::Tlsa) || p.policy.policy_string.is_empty() {
             return;
         }
-        let mode = if is_sts { p.policy.sts_mode() } else { None };
-        let mx = p.policy.mx_patterns();
+        // Most reports of a domain repeat the policy of the one before: its
+        // mode, mx patterns and version key are worked out once per change.
+        if self.last.as_ref().is_none_or(|l| l.raw != p.policy.policy_string || l.policy_type != p.policy.policy_type) {
+            let mode = if is_sts { p.policy.sts_mode() } else { None };
+            let mx = p.policy.mx_patterns();
+            let mut lines: Vec<String> = p.policy.policy_string.iter().map(|l| l.trim().to_owned()).collect();
+            if is_sts {
+                // Line order differs between reporters (Google keeps the file's order); compare as a set.
+                lines.sort();
+            }
+            let key = (p.policy.policy_type.as_str().to_owned(), lines.join("\n"));
+            self.last = Some(LastPolicy {
+                raw: p.policy.policy_string.clone(),
+                policy_type: p.policy.policy_type.clone(),
+                mode,
+                mx,
+                key,
+            });
+        }
+        let Some(last) = self.last.as_ref() else { return };
+        let (mode, mx) = (&last.mode, &last.mx);
         if mode.as_deref() == Some("testing") {
             self.testing_days.insert(day);
         }
         if is_sts {
-            self.by_day
-                .entry(day)
-                .or_default()
-                .entry((mode.clone(), mx.clone()))
-                .or_default()
-                .insert(r.organization_name.clone());
+            let orgs = self.by_day.entry(day).or_default().entry((mode.clone(), mx.clone())).or_default();
+            if !orgs.contains(&r.organization_name) {
+                orgs.insert(r.organization_name.clone());
+            }
             for d in &p.failure_details {
                 if let Some(host) = &d.receiving_mx_hostname {
                     if !mx.is_empty() && !mx.iter().any(|pat| mx_matches(pat, host)) {
@@ -124,16 +173,10 @@ impl DomainAcc {
                 }
             }
         }
-        let mut lines: Vec<String> = p.policy.policy_string.iter().map(|l| l.trim().to_owned()).collect();
-        if is_sts {
-            // Line order differs between reporters (Google keeps the file's order); compare as a set.
-            lines.sort();
-        }
-        let key = (p.policy.policy_type.as_str().to_owned(), lines.join("\n"));
-        let e = self.seen.entry(key).or_insert_with(|| SeenPolicy {
+        let e = self.seen.entry(last.key.clone()).or_insert_with(|| SeenPolicy {
             policy_type: p.policy.policy_type.as_str().to_owned(),
-            mode,
-            mx,
+            mode: mode.clone(),
+            mx: mx.clone(),
             lines: p.policy.policy_string.clone(),
             first: day,
             last: day,
@@ -142,12 +185,14 @@ impl DomainAcc {
         });
         e.first = e.first.min(day);
         e.last = e.last.max(day);
-        e.reporters.insert(r.organization_name.clone());
+        if !e.reporters.contains(&r.organization_name) {
+            e.reporters.insert(r.organization_name.clone());
+        }
         e.reports += 1;
     }
 
     /// Judges what was gathered for `domain`.
-    fn judge(self, domain: String) -> DomainPolicies {
+    fn judge(&self, domain: &str) -> DomainPolicies {
         let mut insights = Vec::new();
         insights.extend(self.by_day.iter().filter(|(_, v)| v.len() > 1).map(|(day, v)| disagreement(*day, v)));
         insights.extend(self.failing_mx.iter().map(|(host, n)| Insight {
@@ -166,7 +211,7 @@ impl DomainAcc {
                 host: None,
             });
         }
-        let mut policies: Vec<SeenPolicy> = self.seen.into_values().collect();
+        let mut policies: Vec<SeenPolicy> = self.seen.values().cloned().collect();
         policies.sort_by_key(|p| (p.first, p.last));
         let sts_versions = policies.iter().filter(|p| p.policy_type == "sts").count();
         if sts_versions > 1 {
@@ -180,7 +225,7 @@ impl DomainAcc {
                 host: None,
             });
         }
-        DomainPolicies { domain, policies, insights }
+        DomainPolicies { domain: domain.to_owned(), policies, insights }
     }
 
     /// The last day of data, when a testing policy has been failure-free for

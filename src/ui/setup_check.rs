@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::state::AppState;
-use crate::check::{check, policy_insights, Severity};
+use crate::check::{check, Severity};
 
 fn severity_class(s: Severity) -> &'static str {
     match s {
@@ -138,7 +138,7 @@ fn SeenPolicies() -> impl IntoView {
     let open = RwSignal::new(false);
     let domains = move || {
         state.version.track();
-        state.data.with_value(|d| policy_insights(d.report_models()))
+        state.data.with_value(|d| d.finding_facts().policy_insights())
     };
     view! {
         <details class="seen" on:toggle=move |ev| {
