@@ -226,3 +226,13 @@ export async function axeViolations(page) {
     return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} node(s), e.g. ${v.nodes[0]?.target?.join(' ')} — ${v.nodes[0]?.failureSummary?.split('\n').slice(0, 2).join(' ')}`);
   });
 }
+
+// A full-page screenshot with every panel painted: panels off screen skip
+// rendering (content-visibility: auto) until scrolled to, and a full-page
+// shot does not scroll. Set through the CSSOM, which the page's CSP allows.
+export async function fullShot(page, file) {
+  await page.evaluate(() => document.querySelectorAll('.panel').forEach((p) => { p.style.contentVisibility = 'visible'; }));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.screenshot({ path: file, fullPage: true });
+  await page.evaluate(() => document.querySelectorAll('.panel').forEach((p) => { p.style.contentVisibility = ''; }));
+}

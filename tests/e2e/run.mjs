@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import zlib from 'node:zlib';
 import { serve } from './server.mjs';
-import { launch, recordRequests, waitReady, kpi, hookRows, dropFiles, Check, OUT, csvRecords, Skip, makeZip, dropSequence, axeViolations } from './harness.mjs';
+import { launch, recordRequests, waitReady, kpi, hookRows, dropFiles, Check, OUT, csvRecords, Skip, makeZip, dropSequence, axeViolations, fullShot } from './harness.mjs';
 
 const SHARED = path.resolve('../shared');
 const GEN = path.join(SHARED, 'tools/gen_corpus.py');
@@ -65,7 +65,7 @@ test('page opens idle with an explanation and the samples button', async (page) 
   c.eq(await page.getAttribute('[data-testid="app"]', 'data-state'), 'idle', 'data-state');
   c.ok((await page.textContent('body')).includes('RFC 8460'), 'intro mentions RFC 8460');
   c.ok(await page.isVisible('[data-testid="try-samples"]'), 'samples button visible');
-  await page.screenshot({ path: path.join(OUT, 'idle.png'), fullPage: true });
+  await fullShot(page, path.join(OUT, 'idle.png'));
   c.done();
 });
 
@@ -86,7 +86,7 @@ test('sample reports load, tables sort, screenshot', async (page) => {
   const desc = (await hookRows(page, 'domain-row')).map((r) => r.domain);
   c.eq(asc, [...asc].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())), 'ascending by domain');
   c.eq(desc, [...asc].reverse(), 'descending by domain');
-  await page.screenshot({ path: path.join(OUT, 'samples.png'), fullPage: true });
+  await fullShot(page, path.join(OUT, 'samples.png'));
   c.done();
 });
 
@@ -163,7 +163,7 @@ test('broken files get a clear per-file error and the rest still load', async (p
   c.ok(['ok', 'warning'].includes(rows['good.json']?.status), 'good file loads');
   c.eq(await kpi(page, 'kpi-reports'), 1, 'kpi-reports');
   c.eq(await kpi(page, 'kpi-successful'), 5326, 'kpi-successful');
-  await page.screenshot({ path: path.join(OUT, 'errors.png'), fullPage: true });
+  await fullShot(page, path.join(OUT, 'errors.png'));
   c.done();
 });
 
@@ -298,7 +298,7 @@ test('drill-down, filters in the URL, clear, exports read back, inspector', asyn
     const got = Object.fromEntries(days.filter((d) => +d.successful + +d.failed > 0).map((d) => [d.day, { successful: +d.successful, failed: +d.failed }]));
     c.eq(got, expected.by_day, 'timeline days');
   }
-  await page.screenshot({ path: path.join(OUT, 'analysis.png'), fullPage: true });
+  await fullShot(page, path.join(OUT, 'analysis.png'));
 
   // Click a domain row: every view narrows to it, KPIs included.
   const domains = await hookRows(page, 'domain-row');
@@ -566,7 +566,7 @@ test('screenshots at desktop and phone width, light and dark; nothing overflows'
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.waitForTimeout(300); // let colour transitions finish before the picture
       await page.screenshot({ path: path.join(OUT, `page-${w}-${scheme}.png`) });
-      await page.screenshot({ path: path.join(OUT, `page-${w}-${scheme}-full.png`), fullPage: true });
+      await fullShot(page, path.join(OUT, `page-${w}-${scheme}-full.png`));
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       c.ok(overflow <= 0, `no horizontal overflow at ${w} px ${scheme}: ${overflow} px`);
     }
@@ -982,7 +982,7 @@ async function main() {
         }
         failed++;
         console.log(`FAIL ${t.name}\n  ${String(e.message || e).split('\n').join('\n  ')}`);
-        await page.screenshot({ path: path.join(OUT, `fail-${t.name.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
+        await fullShot(page, path.join(OUT, `fail-${t.name.replace(/\W+/g, '-')}.png`)).catch(() => {});
       }
       await page.close();
     }
