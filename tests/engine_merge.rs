@@ -5,7 +5,7 @@
 mod common;
 
 use tlsrpt_viewer::analysis::{Dataset, FileResult, Overview};
-use tlsrpt_viewer::engine::{encode_chunks, ChunkReader, Reorder};
+use tlsrpt_viewer::engine::{encode_chunks, AnswerBytes, ChunkReader, Reorder};
 use tlsrpt_viewer::ingest::Limits;
 
 /// Files with duplicates across them: every fixture, the containers built
@@ -91,7 +91,8 @@ fn chunked_answers_merge_like_whole_results() {
     for (name, bytes) in &files {
         let r = FileResult::read(name, bytes, &Limits::default());
         whole.add_result(r.clone());
-        let mut reader = ChunkReader::new(encode_chunks(r, 3));
+        // Copied out a chunk at a time, as the page reads a worker's array.
+        let mut reader = ChunkReader::new(Copied(encode_chunks(r, 3)));
         let mut id = None;
         while let Some(chunk) = reader.next_chunk() {
             let chunk = chunk.expect("decodes");
@@ -105,4 +106,19 @@ fn chunked_answers_merge_like_whole_results() {
     assert_eq!(picture(&chunked), picture(&whole));
     let mut damaged = ChunkReader::new(vec![9, 0, 0, 0, 1]);
     assert!(damaged.next_chunk().is_some_and(|c| c.is_err()));
+    let mut cut = ChunkReader::new(Copied(vec![9, 0]));
+    assert!(cut.next_chunk().is_some_and(|c| c.is_err()));
+}
+
+/// An answer that hands out copies, like the page's view on a worker's array.
+struct Copied(Vec<u8>);
+
+impl AnswerBytes for Copied {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn range(&self, start: usize, end: usize) -> Option<std::borrow::Cow<'_, [u8]>> {
+        self.0.get(start..end).map(|b| std::borrow::Cow::Owned(b.to_vec()))
+    }
 }

@@ -72,15 +72,40 @@ pub fn encode_chunks(result: FileResult, per_chunk: usize) -> Vec<u8> {
     }
 }
 
+/// Where an encoded answer is read from: bytes in memory, or, in the
+/// browser, the worker's array, copied into the module a chunk at a time so
+/// that a 100,000-report answer never sits in wasm memory whole (wasm memory
+/// never shrinks: its peak is what the page keeps).
+pub trait AnswerBytes {
+    /// Its length in bytes.
+    fn len(&self) -> usize;
+    /// Whether it is empty.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// A copy of (or a view on) `start..end`; `None` when out of bounds.
+    fn range(&self, start: usize, end: usize) -> Option<std::borrow::Cow<'_, [u8]>>;
+}
+
+impl AnswerBytes for Vec<u8> {
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    fn range(&self, start: usize, end: usize) -> Option<std::borrow::Cow<'_, [u8]>> {
+        self.get(start..end).map(std::borrow::Cow::Borrowed)
+    }
+}
+
 /// Reads the chunks [`encode_chunks`] wrote, one at a time.
-pub struct ChunkReader {
-    bytes: Vec<u8>,
+pub struct ChunkReader<B: AnswerBytes = Vec<u8>> {
+    bytes: B,
     pos: usize,
 }
 
-impl ChunkReader {
+impl<B: AnswerBytes> ChunkReader<B> {
     /// Reads from an encoded answer.
-    pub fn new(bytes: Vec<u8>) -> ChunkReader {
+    pub fn new(bytes: B) -> ChunkReader<B> {
         ChunkReader { bytes, pos: 0 }
     }
 
@@ -90,11 +115,11 @@ impl ChunkReader {
             return None;
         }
         let damaged = || Some(Err("a worker's answer could not be read".to_owned()));
-        let Some(len) = self.bytes.get(self.pos..self.pos + 4) else { return damaged() };
+        let Some(len) = self.bytes.range(self.pos, self.pos + 4) else { return damaged() };
         let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
         let start = self.pos + 4;
-        let Some(body) = self.bytes.get(start..start + len) else { return damaged() };
+        let Some(body) = self.bytes.range(start, start + len) else { return damaged() };
         self.pos = start + len;
-        Some(bincode::deserialize(body).map_err(|e| format!("a worker's answer could not be read: {e}")))
+        Some(bincode::deserialize(&body).map_err(|e| format!("a worker's answer could not be read: {e}")))
     }
 }

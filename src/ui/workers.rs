@@ -22,10 +22,26 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 /// own merging is the limit, and every worker holds a copy of the module.
 const MAX_WORKERS: usize = 4;
 
+/// A worker's answer, left in the array it arrived in and copied into the
+/// module one chunk at a time ([`crate::engine::AnswerBytes`]).
+pub struct JsAnswer(Uint8Array);
+
+impl crate::engine::AnswerBytes for JsAnswer {
+    fn len(&self) -> usize {
+        self.0.length() as usize
+    }
+
+    fn range(&self, start: usize, end: usize) -> Option<std::borrow::Cow<'_, [u8]>> {
+        (start <= end && end <= self.len())
+            .then(|| std::borrow::Cow::Owned(self.0.subarray(start as u32, end as u32).to_vec()))
+    }
+}
+
 /// What a worker said of one file.
 pub enum FileReply {
-    /// The file's answer: its chunks, and its size in bytes.
-    Done { seq: u64, bytes: Vec<u8>, size: f64 },
+    /// The file's answer: its chunks (left in the worker's array, see
+    /// [`JsAnswer`]), and its size in bytes.
+    Done { seq: u64, bytes: JsAnswer, size: f64 },
     /// Reading the file failed (or the module trapped on it).
     Failed { seq: u64, why: String },
     /// Not read: the worker stopped before it; it must be sent again.
@@ -324,7 +340,7 @@ fn read_reply(worker: usize, data: &JsValue) -> Reply {
             }
             let out = get(&r, "out");
             if out.is_instance_of::<Uint8Array>() {
-                let bytes = out.unchecked_into::<Uint8Array>().to_vec();
+                let bytes = JsAnswer(out.unchecked_into::<Uint8Array>());
                 return FileReply::Done { seq, bytes, size: get(&r, "size").as_f64().unwrap_or(0.0) };
             }
             FileReply::Failed { seq, why: "the worker gave no answer".into() }

@@ -35,7 +35,7 @@ await floorPage.evaluate(() => {
   input.id = 'floor-input';
   document.body.append(input);
 });
-await floorPage.setInputFiles('#floor-input', files);
+await floorPage.setInputFiles('#floor-input', files, { timeout: 600_000 });
 const readFloor = await floorPage.evaluate(async () => {
   const list = [...document.getElementById('floor-input').files];
   const t = performance.now();
@@ -124,7 +124,7 @@ async function traceEnd(startMark, endMark) {
   }
 }
 await traceStart();
-await page.setInputFiles('[data-testid="file-input"]', files);
+await page.setInputFiles('[data-testid="file-input"]', files, { timeout: 600_000 });
 await page.waitForFunction(() => window.__tReady, null, { timeout: 600_000, polling: 100 });
 await traceEnd('load-start', 'load-ready');
 await profileEnd('load');
