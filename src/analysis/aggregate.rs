@@ -458,7 +458,14 @@ impl Parts {
         let mut result_types = self.result_types;
         result_types.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.result_type.cmp(&b.result_type)));
         let mut failures = self.failures;
-        failures.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.day.cmp(&b.day)));
+        // Most sessions first, then by day; ties in the order found, which
+        // is (report, policy, detail) ascending: said outright, an unstable
+        // sort (no allocation, faster on 200,000 rows) gives the same order.
+        failures.sort_unstable_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| (a.day, a.report, a.policy, a.detail).cmp(&(b.day, b.report, b.policy, b.detail)))
+        });
         Overview {
             kpis: self.kpis,
             domains,

@@ -68,6 +68,9 @@ struct EntryFact {
     summary: Summary,
     /// Failed sessions or failure details (what "problems only" keeps).
     problems: bool,
+    /// Whether it counts its report's sessions when every entry of the
+    /// report is kept (the session rule over the whole report).
+    counted: bool,
     /// Its first detail in `details`; they run to the next entry's first.
     details: u32,
 }
@@ -168,6 +171,7 @@ impl Index {
     /// Adds one unique report (the next, in the data set's order).
     pub fn add(&mut self, r: &Report) {
         let ri = self.reports.len() as u32;
+        let first_entry = self.entries.len();
         let org = self.orgs.id(&r.organization_name);
         post(&mut self.by_org, org, ri);
         self.reports.push(ReportFact { org, day: Day::of(r.date_range.start), entries: self.entries.len() as u32 });
@@ -179,6 +183,7 @@ impl Index {
                 label: self.labels.id(&p.label()),
                 summary: p.summary,
                 problems: p.summary.failed > 0 || !p.failure_details.is_empty(),
+                counted: true,
                 details: self.details.len() as u32,
             });
             for d in &p.failure_details {
@@ -191,6 +196,11 @@ impl Index {
                     sending_ip: self.sending_ip.id(d.sending_mta_ip.as_deref().unwrap_or("")),
                     count: d.failed_session_count,
                 });
+            }
+        }
+        if r.policies.len() > 1 {
+            for (e, counted) in self.entries[first_entry..].iter_mut().zip(r.counted()) {
+                e.counted = counted;
             }
         }
     }
@@ -326,6 +336,8 @@ struct Summer<'a> {
     receiving_ip: Vec<Option<BreakdownRow>>,
     sending_ip: Vec<Option<BreakdownRow>>,
     failures: Vec<FailureRow>,
+    /// Scratch: the domains of the report being added.
+    here: Vec<u32>,
 }
 
 /// Adds failed sessions (or sessions) to row `id` of a breakdown.
@@ -362,6 +374,7 @@ impl<'a> Summer<'a> {
             receiving_ip: rows(ix.receiving_ip.len()),
             sending_ip: rows(ix.sending_ip.len()),
             failures: Vec::new(),
+            here: Vec::new(),
         }
     }
 
@@ -394,7 +407,9 @@ impl<'a> Summer<'a> {
         });
         org.reports += 1;
         // Each domain of the report once, with how many kept entries name it.
-        let mut here: Vec<u32> = kept.iter().map(|&ei| ix.entries[ei].domain).collect();
+        let mut here = std::mem::take(&mut self.here);
+        here.clear();
+        here.extend(kept.iter().map(|&ei| ix.entries[ei].domain));
         here.sort_unstable();
         let mut i = 0;
         while i < here.len() {
@@ -407,10 +422,16 @@ impl<'a> Summer<'a> {
                 row.multi_policy_reports += 1;
             }
         }
-        let counted = if kept.len() > 1 {
-            counted_entries(kept.iter().map(|&ei| (ix.domains.name(ix.entries[ei].domain), ix.entries[ei].summary)))
-        } else {
+        self.here = here;
+        // The session rule applies among the entries kept: when they are all
+        // of the report's, it was worked out when the report was indexed.
+        let whole = kept.len() == ix.entry_range(ri).len();
+        let counted = if kept.len() == 1 {
             vec![true]
+        } else if whole {
+            kept.iter().map(|&ei| ix.entries[ei].counted).collect()
+        } else {
+            counted_entries(kept.iter().map(|&ei| (ix.domains.name(ix.entries[ei].domain), ix.entries[ei].summary)))
         };
         let first_entry = ix.reports[ri].entries as usize;
         for (&ei, counted) in kept.iter().zip(counted) {
