@@ -492,6 +492,10 @@ impl Overview {
     /// set's index ([`super::index`]), in time proportional to the reports
     /// the filter can keep, except for free text, which needs the reports' words.
     pub fn filtered(data: &Dataset, filter: &Filter) -> Overview {
+        if !filter.is_active() {
+            // Summed as the reports merged: only put in order here.
+            return data.sums().overview(data.index());
+        }
         if filter.text.trim().is_empty() {
             return data.index().overview(filter);
         }

@@ -7,7 +7,7 @@ use crate::ingest::{self, Extracted, Format, Job, Limits, MailMeta, Payload};
 use serde::{Deserialize, Serialize};
 
 use super::findings::FindingFacts;
-use super::index::Index;
+use super::index::{Index, Sums};
 use crate::report::{normalize_domain, parse_documents, Parsed, Report, Warning};
 
 /// How a file fared, as the file list shows it.
@@ -188,6 +188,8 @@ pub struct Dataset {
     index: HashMap<(Rc<str>, Rc<str>), usize>,
     /// The unique reports as numbers, for filtering and summing at scale.
     ix: Index,
+    /// The sums of the unfiltered overview, likewise.
+    sums: Sums,
     /// What the findings are judged on, likewise kept up to date.
     found: FindingFacts,
     duplicates: usize,
@@ -216,6 +218,11 @@ impl Dataset {
     /// The index of the unique reports (see [`super::index`]).
     pub fn index(&self) -> &Index {
         &self.ix
+    }
+
+    /// The running sums over every unique report (see [`Sums`]).
+    pub fn sums(&self) -> &Sums {
+        &self.sums
     }
 
     /// What the findings are judged on (see [`super::findings::judge`]).
@@ -423,6 +430,7 @@ impl Dataset {
             None => {
                 self.index.insert(key, self.reports.len());
                 self.ix.add(&d.report);
+                self.sums.add_whole(&self.ix, self.reports.len());
                 self.found.add(&d.report);
                 self.reports.push(StoredReport {
                     report: d.report,

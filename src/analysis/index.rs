@@ -43,10 +43,6 @@ impl Interner {
         self.names.get(id as usize).map_or("", |n| n)
     }
 
-    fn len(&self) -> usize {
-        self.names.len()
-    }
-
     /// Which ids a predicate on their names accepts.
     fn accepted(&self, ok: impl Fn(&str) -> bool) -> Vec<bool> {
         self.names.iter().map(|n| ok(n)).collect()
@@ -157,6 +153,23 @@ struct Compiled {
 }
 
 impl Compiled {
+    /// The compiled form of no filter at all.
+    fn everything() -> Compiled {
+        Compiled {
+            from: None,
+            to: None,
+            org: Want::Any,
+            domain: Want::Any,
+            label: Want::Any,
+            result_type: Want::Any,
+            problems_only: false,
+            mx: None,
+            receiving_ip: None,
+            sending_ip: None,
+            filters_details: false,
+        }
+    }
+
     fn detail(&self, d: &DetailFact) -> bool {
         let ok =
             |v: &Option<Vec<bool>>, id: u32| v.as_ref().is_none_or(|v| v.get(id as usize).copied().unwrap_or(false));
@@ -270,7 +283,7 @@ impl Index {
     /// the caller scans the reports for that).
     pub fn overview(&self, filter: &Filter) -> Overview {
         let c = self.compile(filter);
-        let mut sum = Summer::new(self);
+        let mut sum = Sums::default();
         let mut kept: Vec<usize> = Vec::new();
         for ri in self.candidates(&c) {
             let r = &self.reports[ri];
@@ -280,10 +293,10 @@ impl Index {
             kept.clear();
             kept.extend(self.entry_range(ri).filter(|&ei| self.entry_kept(&c, ei)));
             if !kept.is_empty() {
-                sum.report(ri, &kept, &c);
+                sum.report(self, ri, &kept, &c);
             }
         }
-        sum.finish()
+        sum.finish(self)
     }
 
     fn entry_kept(&self, c: &Compiled, ei: usize) -> bool {
@@ -313,7 +326,7 @@ impl Iterator for Candidates<'_> {
 }
 
 /// A result type while it is being summed.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct TypeAcc {
     sessions: u128,
     details: usize,
@@ -321,9 +334,11 @@ struct TypeAcc {
     first_domain: Option<u32>,
 }
 
-/// Running sums by id; rows exist only for ids seen.
-struct Summer<'a> {
-    ix: &'a Index,
+/// Running sums by id; rows exist only for ids seen. The data set keeps one
+/// over every report as they merge (the unfiltered overview is then only
+/// sorted, never summed again); a filter sums a fresh one over its candidates.
+#[derive(Debug, Clone, Default)]
+pub struct Sums {
     kpis: Kpis,
     reports: Vec<usize>,
     domain_slot: Vec<u32>,
@@ -340,10 +355,18 @@ struct Summer<'a> {
     here: Vec<u32>,
 }
 
+/// Row `id` of a table by id, grown to hold it.
+fn at<T>(rows: &mut Vec<Option<T>>, id: u32) -> &mut Option<T> {
+    let i = id as usize;
+    if rows.len() <= i {
+        rows.resize_with(i + 1, || None);
+    }
+    &mut rows[i]
+}
+
 /// Adds failed sessions (or sessions) to row `id` of a breakdown.
-fn bump(rows: &mut [Option<BreakdownRow>], names: &Interner, id: u32, successful: u64, failed: u64) {
-    let Some(slot) = rows.get_mut(id as usize) else { return };
-    let row = slot.get_or_insert_with(|| BreakdownRow {
+fn bump(rows: &mut Vec<Option<BreakdownRow>>, names: &Interner, id: u32, successful: u64, failed: u64) {
+    let row = at(rows, id).get_or_insert_with(|| BreakdownRow {
         key: names.name(id).to_owned(),
         successful: 0,
         failed: 0,
@@ -354,53 +377,43 @@ fn bump(rows: &mut [Option<BreakdownRow>], names: &Interner, id: u32, successful
     row.entries += 1;
 }
 
-fn rows<T>(n: usize) -> Vec<Option<T>> {
-    std::iter::repeat_with(|| None).take(n).collect()
-}
-
-impl<'a> Summer<'a> {
-    fn new(ix: &'a Index) -> Summer<'a> {
-        Summer {
-            ix,
-            kpis: Kpis::default(),
-            reports: Vec::new(),
-            domain_slot: vec![u32::MAX; ix.domains.len()],
-            domains: Vec::new(),
-            orgs: rows(ix.orgs.len()),
-            days: HashMap::new(),
-            policies: rows(ix.labels.len()),
-            types: rows(ix.types.len()),
-            mx: rows(ix.mx.len()),
-            receiving_ip: rows(ix.receiving_ip.len()),
-            sending_ip: rows(ix.sending_ip.len()),
-            failures: Vec::new(),
-            here: Vec::new(),
+impl Sums {
+    /// Adds every entry of report `ri` of `ix` (the unfiltered view).
+    pub fn add_whole(&mut self, ix: &Index, ri: usize) {
+        if ri >= ix.reports.len() {
+            return;
+        }
+        let kept: Vec<usize> = ix.entry_range(ri).collect();
+        if !kept.is_empty() {
+            self.report(ix, ri, &kept, &Compiled::everything());
         }
     }
 
-    fn domain(&mut self, id: u32) -> &mut DomainRow {
-        let slot = self.domain_slot[id as usize];
-        if slot == u32::MAX {
-            self.domain_slot[id as usize] = self.domains.len() as u32;
+    fn domain(&mut self, ix: &Index, id: u32) -> &mut DomainRow {
+        let i = id as usize;
+        if self.domain_slot.len() <= i {
+            self.domain_slot.resize(i + 1, u32::MAX);
+        }
+        if self.domain_slot[i] == u32::MAX {
+            self.domain_slot[i] = self.domains.len() as u32;
             self.domains.push(DomainRow {
-                domain: self.ix.domains.name(id).to_owned(),
+                domain: ix.domains.name(id).to_owned(),
                 reports: 0,
                 totals: Totals::default(),
                 multi_policy_reports: 0,
                 daily: Vec::new(),
             });
         }
-        let slot = self.domain_slot[id as usize] as usize;
+        let slot = self.domain_slot[i] as usize;
         &mut self.domains[slot]
     }
 
     /// Adds the kept entries (indices into `entries`, ascending) of report `ri`.
-    fn report(&mut self, ri: usize, kept: &[usize], c: &Compiled) {
-        let ix = self.ix;
+    fn report(&mut self, ix: &Index, ri: usize, kept: &[usize], c: &Compiled) {
         let r = &ix.reports[ri];
         self.reports.push(ri);
         self.kpis.reports += 1;
-        let org = self.orgs[r.org as usize].get_or_insert_with(|| OrgRow {
+        let org = at(&mut self.orgs, r.org).get_or_insert_with(|| OrgRow {
             org: ix.orgs.name(r.org).to_owned(),
             reports: 0,
             totals: Totals::default(),
@@ -416,7 +429,7 @@ impl<'a> Summer<'a> {
             let id = here[i];
             let n = here[i..].iter().take_while(|d| **d == id).count();
             i += n;
-            let row = self.domain(id);
+            let row = self.domain(ix, id);
             row.reports += 1;
             if n > 1 && !row.domain.is_empty() {
                 row.multi_policy_reports += 1;
@@ -433,18 +446,18 @@ impl<'a> Summer<'a> {
         } else {
             counted_entries(kept.iter().map(|&ei| (ix.domains.name(ix.entries[ei].domain), ix.entries[ei].summary)))
         };
-        let first_entry = ix.reports[ri].entries as usize;
+        let first_entry = r.entries as usize;
         for (&ei, counted) in kept.iter().zip(counted) {
             let e = &ix.entries[ei];
             let (ok, bad) = (e.summary.successful, e.summary.failed);
             if counted {
                 self.kpis.totals.add(ok, bad);
-                if let Some(org) = self.orgs[r.org as usize].as_mut() {
+                if let Some(org) = at(&mut self.orgs, r.org).as_mut() {
                     org.totals.add(ok, bad);
                 }
                 self.days.entry(r.day).or_default().add(ok, bad);
                 let day = r.day;
-                let row = self.domain(e.domain);
+                let row = self.domain(ix, e.domain);
                 row.totals.add(ok, bad);
                 match row.daily.last_mut() {
                     Some((d, t)) if *d == day => t.add(ok, bad),
@@ -461,7 +474,7 @@ impl<'a> Summer<'a> {
                 if !c.detail(d) {
                     continue;
                 }
-                let t = self.types[d.result_type as usize].get_or_insert_with(TypeAcc::default);
+                let t = at(&mut self.types, d.result_type).get_or_insert_with(TypeAcc::default);
                 t.sessions += u128::from(d.count);
                 t.details += 1;
                 if !ix.domains.name(e.domain).is_empty() {
@@ -482,8 +495,12 @@ impl<'a> Summer<'a> {
         }
     }
 
-    fn finish(self) -> Overview {
-        let ix = self.ix;
+    /// The overview these sums make, in order (the sums stay as they are).
+    pub fn overview(&self, ix: &Index) -> Overview {
+        self.clone().finish(ix)
+    }
+
+    fn finish(self, ix: &Index) -> Overview {
         let domains = self.domains;
         let kpis = Kpis {
             organizations: self.orgs.iter().flatten().count(),
