@@ -40,15 +40,15 @@ pub fn Inspector() -> impl IntoView {
     let state = expect_context::<AppState>();
     let open = RwSignal::new(None::<usize>);
     let page = RwSignal::new(0usize);
-    let ids = move || state.snapshot.get().overview.reports.clone();
-    let pages = move || ids().len().div_ceil(PAGE).max(1);
+    // Counted and paged in place: the list holds every report the filter keeps.
+    let count = move || state.snapshot.with(|s| s.overview.reports.len());
+    let pages = move || count().div_ceil(PAGE).max(1);
     let rows = move || {
         let p = page.get().min(pages() - 1);
-        let ids = ids();
+        let ids: Vec<usize> =
+            state.snapshot.with(|s| s.overview.reports.iter().skip(p * PAGE).take(PAGE).copied().collect());
         state.data.with_value(|d| {
             ids.iter()
-                .skip(p * PAGE)
-                .take(PAGE)
                 .map(|&i| {
                     let s = &d.reports()[i];
                     let r = &s.report;
@@ -69,7 +69,7 @@ pub fn Inspector() -> impl IntoView {
         <section class="panel" id="reports" aria-labelledby="reports-title">
             <div class="panel-head">
                 <h2 id="reports-title">"Reports"</h2>
-                <span class="muted small">{move || format!("{} reports", format::count(ids().len() as u64))}</span>
+                <span class="muted small">{move || format!("{} reports", format::count(count() as u64))}</span>
             </div>
             <div class="table-wrap">
                 <table class="dense">
