@@ -4,7 +4,7 @@
 
 mod common;
 
-use tlsrpt_viewer::analysis::{Dataset, FileResult, Overview};
+use tlsrpt_viewer::analysis::{Dataset, FileOutcome, FileResult, Overview};
 use tlsrpt_viewer::engine::{encode_chunks, AnswerBytes, ChunkReader, Reorder};
 use tlsrpt_viewer::ingest::Limits;
 
@@ -25,7 +25,22 @@ type Picture = (Vec<String>, Vec<(String, String, usize, Vec<usize>)>, String);
 
 /// A comparable picture of a data set.
 fn picture(d: &Dataset) -> Picture {
-    let files = d.files().iter().map(|f| format!("{f:?}")).collect();
+    picture_with(d, |f| format!("{f:?}"))
+}
+
+/// The picture, with each file's problems in sorted order: a file read in
+/// parts lists each part's parse warnings before that part's merge notes
+/// (duplicates), where a whole file lists all its parse warnings first.
+fn picture_any_problem_order(d: &Dataset) -> Picture {
+    picture_with(d, |f| {
+        let mut f = f.clone();
+        f.problems.sort_by(|a, b| (&a.origin, &a.message, a.is_error).cmp(&(&b.origin, &b.message, b.is_error)));
+        format!("{f:?}")
+    })
+}
+
+fn picture_with(d: &Dataset, file: impl Fn(&FileOutcome) -> String) -> Picture {
+    let files = d.files().iter().map(file).collect();
     let kept = d
         .reports()
         .iter()
@@ -121,4 +136,57 @@ impl AnswerBytes for Copied {
     fn range(&self, start: usize, end: usize) -> Option<std::borrow::Cow<'_, [u8]>> {
         self.0.get(start..end).map(|b| std::borrow::Cow::Owned(b.to_vec()))
     }
+}
+
+/// Merges one file read in `parts` parts, as the page merges the workers'
+/// answers: part 0 opens the file, later parts add to it, the last closes it.
+fn merge_parts(d: &mut Dataset, name: &str, bytes: &[u8], parts: usize) {
+    let mut id = None;
+    for part in 0..parts {
+        let r = FileResult::read_part(name, bytes, &Limits::default(), part, parts);
+        let mut reader = ChunkReader::new(encode_chunks(r, 4));
+        while let Some(chunk) = reader.next_chunk() {
+            let chunk = chunk.expect("decodes");
+            if let Some(outcome) = chunk.outcome {
+                match id {
+                    None => id = Some(d.open_result(outcome)),
+                    Some(id) => d.continue_result(id, outcome),
+                }
+            }
+            d.add_deliveries(id.expect("the outcome comes first"), chunk.deliveries);
+        }
+    }
+    d.finish_file(id.expect("part 0 opened it"));
+}
+
+#[test]
+fn an_archive_read_in_parts_merges_like_the_whole() {
+    let files = files();
+    let mut whole = Dataset::new();
+    for (name, bytes) in &files {
+        whole.add_file(name, bytes);
+    }
+    let want = picture_any_problem_order(&whole);
+    let split: Vec<&(String, Vec<u8>)> =
+        files.iter().filter(|(n, _)| n.ends_with(".zip") || n.ends_with(".mbox")).collect();
+    assert!(split.len() >= 3, "archives and mailboxes to split");
+    for parts in [2, 3, 5, 8, 40] {
+        let mut merged = Dataset::new();
+        for (name, bytes) in &files {
+            let n = if split.iter().any(|(s, _)| s == name) { parts } else { 1 };
+            merge_parts(&mut merged, name, bytes, n);
+        }
+        assert_eq!(picture_any_problem_order(&merged), want, "read in {parts} parts");
+    }
+}
+
+#[test]
+fn only_big_archives_and_mailboxes_are_split() {
+    use tlsrpt_viewer::engine::{split_count, MAX_SPLIT, SPLIT_BYTES};
+    assert_eq!(split_count(b"PK\x03\x04....", SPLIT_BYTES - 1), 1);
+    assert_eq!(split_count(b"PK\x03\x04....", SPLIT_BYTES), 1);
+    assert_eq!(split_count(b"PK\x03\x04....", SPLIT_BYTES * 3), 3);
+    assert_eq!(split_count(b"From a@b Mon Jan  1 00:00:00 2024\n", SPLIT_BYTES * 100), MAX_SPLIT);
+    assert_eq!(split_count(b"\x1f\x8b\x08....", SPLIT_BYTES * 5), 1, "a gzip stream is one unit");
+    assert_eq!(split_count(b"{\"organization-name\"", SPLIT_BYTES * 5), 1);
 }

@@ -349,6 +349,40 @@ impl Dataset {
         self.files.len()
     }
 
+    /// Adds a later part's outcome to the open file `id` (its problems, skipped
+    /// parts and counts); the part's reports follow through [`Dataset::add_deliveries`].
+    pub fn continue_result(&mut self, id: usize, part: FileOutcome) {
+        let Some(open) = self.open.as_mut().filter(|o| o.outcome.id == id) else { return };
+        let o = &mut open.outcome;
+        let (mut errors, mut warnings) = (part.error_count, part.warning_count);
+        for p in part.problems {
+            if p.is_error {
+                errors = errors.saturating_sub(1);
+            } else {
+                warnings = warnings.saturating_sub(1);
+            }
+            o.push(p.origin, p.is_error, p.message);
+        }
+        // Problems beyond the part's own list are counted, as in a whole file.
+        o.error_count += errors;
+        o.warning_count += warnings;
+        let room = MAX_PROBLEMS_PER_FILE.saturating_sub(o.skipped.len());
+        o.skipped.extend(part.skipped.into_iter().take(room));
+        o.skipped_count += part.skipped_count;
+    }
+
+    /// Records an error on the open file `id` (a part of it could not be read).
+    pub fn note_error(&mut self, id: usize, origin: &str, message: &str) {
+        if let Some(open) = self.open.as_mut().filter(|o| o.outcome.id == id) {
+            open.outcome.push(origin.to_owned(), true, message.to_owned());
+        }
+    }
+
+    /// The id of the file being merged, if any.
+    pub fn open_id(&self) -> Option<usize> {
+        self.open.as_ref().map(|o| o.outcome.id)
+    }
+
     /// Merges reports of the open file `id`: de-duplicated against everything before.
     pub fn add_deliveries(&mut self, id: usize, deliveries: Vec<Delivery>) {
         let Some(mut open) = self.open.take() else { return };
@@ -499,6 +533,17 @@ impl FileResult {
             result.add_extracted(job.step(usize::MAX));
         }
         result.finish();
+        result
+    }
+
+    /// Reads part `part` of `parts` of a file ([`Job::part`]); not finished,
+    /// since only the merged parts can tell whether the file held a report.
+    pub fn read_part(name: &str, bytes: &[u8], limits: &Limits, part: usize, parts: usize) -> FileResult {
+        let mut job = Job::part(bytes, limits, part, parts);
+        let mut result = FileResult::new(name, bytes.len(), Some(job.format()));
+        while !job.is_done() {
+            result.add_extracted(job.step(usize::MAX));
+        }
         result
     }
 

@@ -37,6 +37,30 @@ pub fn ingest_encoded(name: &str, bytes: &[u8]) -> Vec<u8> {
     encode_chunks(FileResult::read(name, bytes, &Limits::default()), REPORTS_PER_CHUNK)
 }
 
+/// What a worker does with part `part` of `parts` of a big archive or
+/// mailbox ([`crate::ingest::Job::part`]).
+pub fn ingest_part_encoded(name: &str, bytes: &[u8], part: usize, parts: usize) -> Vec<u8> {
+    encode_chunks(FileResult::read_part(name, bytes, &Limits::default(), part, parts), REPORTS_PER_CHUNK)
+}
+
+/// Files at least this large, if zip archives or mailboxes, are read in parts.
+pub const SPLIT_BYTES: usize = 2 << 20;
+
+/// Most parts one file is read in (each gets 1/parts of its budgets).
+pub const MAX_SPLIT: usize = 8;
+
+/// In how many parts workers should read a file of `size` bytes that
+/// begins with `prefix`: archives and mailboxes of [`SPLIT_BYTES`] or more
+/// are cut in parts of about that size (at most [`MAX_SPLIT`]); everything
+/// else is read whole.
+pub fn split_count(prefix: &[u8], size: usize) -> usize {
+    use crate::ingest::{sniff, Format};
+    if size < SPLIT_BYTES || !matches!(sniff(prefix), Format::Zip | Format::Mbox) {
+        return 1;
+    }
+    size.div_ceil(SPLIT_BYTES).clamp(1, MAX_SPLIT)
+}
+
 /// Reads a file a few parts at a time and hands each report to `each` as
 /// soon as it is parsed, so memory holds the file and one step's reports,
 /// never all of them (the command line's streaming exports). Returns the

@@ -234,6 +234,27 @@ impl<'a> Job<'a> {
         Job { bytes, limits: limits.clone(), budget, format, units, next: 0, planned }
     }
 
+    /// Plans part `part` of `parts` of a file: the same plan, cut to the
+    /// part's share of the units (zip entries, mailbox messages), in order,
+    /// so that workers can read one archive side by side and the parts,
+    /// merged in order, give what the whole file gives. Problems found while
+    /// planning go with part 0; each part gets its share of the file's
+    /// budgets, so a split bomb costs no more than a whole one.
+    pub fn part(bytes: &'a [u8], limits: &Limits, part: usize, parts: usize) -> Job<'a> {
+        let mut job = Job::new(bytes, limits);
+        let parts = parts.max(1);
+        let n = job.units.len();
+        let (start, end) = (n * part.min(parts) / parts, n * (part + 1).min(parts) / parts);
+        job.units.truncate(end);
+        job.units.drain(..start);
+        if part > 0 {
+            job.planned = Extracted::default();
+        }
+        job.budget.left = limits.max_total_inflated / parts;
+        job.budget.parts_left = limits.max_parts / parts;
+        job
+    }
+
     /// The sniffed outer format.
     pub fn format(&self) -> Format {
         self.format
