@@ -22,6 +22,14 @@ pub fn worker_ingest(name: &str, bytes: &[u8]) -> Vec<u8> {
     tlsrpt_viewer::engine::ingest_encoded(name, bytes)
 }
 
+/// Called by an ingest worker for part `part` of `parts` of a big archive or
+/// mailbox ([`tlsrpt_viewer::engine::ingest_part_encoded`]).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+pub fn worker_ingest_part(name: &str, bytes: &[u8], part: usize, parts: usize) -> Vec<u8> {
+    tlsrpt_viewer::engine::ingest_part_encoded(name, bytes, part, parts)
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     eprintln!("The viewer runs in the browser: start it with ./scripts/serve (see README.md).");

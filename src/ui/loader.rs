@@ -6,11 +6,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use std::collections::HashMap;
-
 use super::state::{AppState, Engine, Progress};
-use super::workers::{FileReply, JsAnswer, Mailbox, Pool, PoolSlot, Read, Reply};
-use crate::engine::{ChunkReader, Reorder};
+use super::workers::PoolSlot;
 use crate::format;
 use crate::ingest::Job;
 
@@ -23,7 +20,7 @@ const UNITS_PER_STEP: usize = 16;
 /// Files whose reads start together: the browser reads in parallel much
 /// faster than one by one, but starting a read costs the page ~0.2 ms, so a
 /// batch is kept to a dozen milliseconds of main thread.
-const READ_BATCH: usize = 64;
+pub(super) const READ_BATCH: usize = 64;
 
 /// Longest stretch of parsing before the page gets the main thread back (ms).
 const SLICE_MS: f64 = 12.0;
@@ -58,7 +55,7 @@ impl Source {
     }
 
     /// Reads the size (once) and returns it.
-    fn measure(&mut self) -> f64 {
+    pub(super) fn measure(&mut self) -> f64 {
         match self {
             Source::File(f, _, size @ None) => *size.insert(f.size()),
             other => other.size(),
@@ -136,7 +133,7 @@ pub fn cancel(state: AppState) {
 }
 
 /// Why a file was not read when the load was cancelled.
-const CANCELLED: &str = "not read: the load was cancelled";
+pub(super) const CANCELLED: &str = "not read: the load was cancelled";
 
 /// The one driver: takes files from the queue until it is drained, through
 /// the ingest workers, or on the main thread in time slices when workers
@@ -157,7 +154,7 @@ async fn drive(state: AppState) {
         PoolSlot::Ready(mut pool) => {
             state.engine.set(Engine::Workers);
             state.interrupter.set_value(Some(pool.mailbox()));
-            drive_workers(state, &mut pool, &mut slicer).await;
+            super::worker_load::drive_workers(state, &mut pool, &mut slicer).await;
             state.interrupter.set_value(None);
             state.pool.set_value(PoolSlot::Ready(pool));
         }
@@ -193,356 +190,8 @@ async fn drive(state: AppState) {
     }
 }
 
-/// Batches each worker holds at once: one being parsed, one waiting, so a
-/// worker never idles while the page merges its last answer.
-const PER_WORKER: usize = 2;
-
-/// Files per worker batch: enough to pay for a message's round trip many
-/// times over, few enough that every worker gets some of a small load.
-const BATCH: usize = 32;
-
-/// Read batches in flight at once (256 reads, as many as the browser reads
-/// concurrently to good effect).
-const READS_IN_FLIGHT: usize = 4;
-
-/// Read batches this small are sized before they are read (see `Books::start_read`).
-const SIZE_FIRST: usize = 8;
-
-/// Bytes read and not yet handed to a worker, above which no new read
-/// starts: reading outruns parsing on big archives, and memory is bounded.
-const READY_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
-
-/// A file's answer, waiting for its turn to be merged.
-enum Arrived {
-    Answer { name: String, reader: ChunkReader<JsAnswer>, size: f64 },
-    Unreadable { name: String, why: String, size: f64 },
-}
-
-/// An error row for file `seq`.
-fn unreadable(names: &HashMap<u64, String>, seq: u64, why: impl Into<String>, size: f64) -> Arrived {
-    Arrived::Unreadable { name: names.get(&seq).cloned().unwrap_or_default(), why: why.into(), size }
-}
-
-/// What the worker driver keeps track of during one load.
-struct Books {
-    /// The first sequence number of this load; replies before it belong to
-    /// a cancelled load and are dropped.
-    first: u64,
-    /// The next sequence number to give out.
-    seq: u64,
-    /// Files taken from the queue and not yet answered, to read again if a worker stops.
-    held: HashMap<u64, Source>,
-    /// Their names, read once when they left the queue.
-    names: HashMap<u64, String>,
-    /// Files to read (again) before any new one: their worker stopped.
-    retry: Vec<u64>,
-    /// Read batches not yet back.
-    reading: usize,
-    /// Files read and waiting for a worker, and their bytes in all.
-    ready: std::collections::VecDeque<(u64, wasm_bindgen::JsValue, f64)>,
-    ready_bytes: f64,
-    /// Answers waiting for their turn to be merged.
-    order: Reorder<Arrived>,
-}
-
-impl Books {
-    fn new(first: u64) -> Books {
-        Books {
-            first,
-            seq: first,
-            held: HashMap::new(),
-            names: HashMap::new(),
-            retry: Vec::new(),
-            reading: 0,
-            ready: Default::default(),
-            ready_bytes: 0.0,
-            order: Reorder::starting_at(first),
-        }
-    }
-
-    /// Whether every file taken from the queue has been merged.
-    fn drained(&self) -> bool {
-        self.order.next_seq() == self.seq && self.retry.is_empty() && self.reading == 0 && self.ready.is_empty()
-    }
-
-    /// Takes the next files to read (those to read again first) and starts
-    /// reading them; the bytes come back through `mailbox` as [`Reply::Read`].
-    fn start_read(&mut self, state: AppState, mailbox: &Mailbox) -> bool {
-        let mut batch: Vec<u64> = self.retry.drain(..self.retry.len().min(READ_BATCH)).collect();
-        let room = READ_BATCH - batch.len();
-        for src in state.queue.try_update_value(|q| q.take(room)).unwrap_or_default() {
-            self.names.insert(self.seq, src.name());
-            self.held.insert(self.seq, src);
-            batch.push(self.seq);
-            self.seq += 1;
-        }
-        if batch.is_empty() {
-            return false;
-        }
-        // `File.size` costs a synchronous lookup (~0.6 ms in Chromium, more
-        // than reading a small file), so only a small batch, where one big
-        // mailbox is likely, is sized before reading; the others learn their
-        // sizes from the bytes read, and an oversized one is refused then.
-        let size_first = batch.len() <= SIZE_FIRST;
-        let mut sized = 0.0;
-        let mut pending: Vec<(u64, Pending)> = Vec::with_capacity(batch.len());
-        for s in batch {
-            let Some(src) = self.held.get_mut(&s) else { continue };
-            if size_first {
-                sized += src.measure();
-            }
-            pending.push((s, Pending::start(src)));
-        }
-        state.progress.update(|p| p.bytes_total += sized as u64);
-        self.reading += 1;
-        let mailbox = mailbox.clone();
-        spawn_local(async move {
-            let mut files = Vec::with_capacity(pending.len());
-            for (s, p) in pending {
-                files.push((s, p.finish().await));
-            }
-            mailbox.post(Reply::Read(files));
-        });
-        true
-    }
-
-    /// Hands files read to idle workers, [`BATCH`] at a time; returns the
-    /// files that could not be handed over.
-    fn dispatch(&mut self, pool: &mut Pool) -> Vec<(u64, Arrived)> {
-        let mut failed = Vec::new();
-        while !self.ready.is_empty() {
-            let Some(w) = pool.idle(PER_WORKER) else { break };
-            let n = self.ready.len().min(BATCH);
-            let batch: Vec<(u64, wasm_bindgen::JsValue, f64)> = self.ready.drain(..n).collect();
-            self.ready_bytes -= batch.iter().map(|(.., size)| size).sum::<f64>();
-            let files: Vec<(u64, &str, &wasm_bindgen::JsValue)> = batch
-                .iter()
-                .map(|(s, bytes, _)| (*s, self.names.get(s).map(String::as_str).unwrap_or_default(), bytes))
-                .collect();
-            if !pool.send(w, &files) {
-                let why = "the browser could not hand the file to a worker";
-                failed.extend(batch.iter().map(|(s, _, size)| (*s, unreadable(&self.names, *s, why, *size))));
-            }
-        }
-        failed
-    }
-
-    /// Files this load has taken and not merged (Cancel gives them rows).
-    fn outstanding(&self) -> std::ops::Range<u64> {
-        self.order.next_seq()..self.seq
-    }
-}
-
-/// A read the page has started.
-enum Pending {
-    Reading(JsFuture),
-    Done(Read),
-}
-
-impl Pending {
-    fn start(src: &Source) -> Pending {
-        match src {
-            Source::File(_, _, Some(size)) if *size > MAX_FILE_BYTES => Pending::Done(Read::TooLarge(*size)),
-            Source::File(f, ..) => Pending::Reading(JsFuture::from(f.array_buffer())),
-            Source::Static(_, b) => Pending::Done(Read::Bytes(Uint8Array::from(*b).into(), b.len() as f64)),
-            Source::Owned(_, b) => Pending::Done(Read::Bytes(Uint8Array::from(b.as_slice()).into(), b.len() as f64)),
-        }
-    }
-
-    async fn finish(self) -> Read {
-        match self {
-            Pending::Done(r) => r,
-            Pending::Reading(read) => match read.await {
-                Ok(buf) => {
-                    let bytes = Uint8Array::new(&buf);
-                    let size = bytes.length() as f64;
-                    if size > MAX_FILE_BYTES {
-                        Read::TooLarge(size)
-                    } else {
-                        Read::Bytes(bytes.into(), size)
-                    }
-                }
-                Err(e) => {
-                    let why = js_sys::Reflect::get(&e, &"message".into())
-                        .ok()
-                        .and_then(|m| m.as_string())
-                        .unwrap_or_else(|| "unknown error".into());
-                    Read::Failed(why)
-                }
-            },
-        }
-    }
-}
-
-/// Loads through the workers: the page reads the files (the cheapest way
-/// to get a file's bytes to a worker is to read it here and transfer them),
-/// the workers parse, and the page merges their answers in the order the
-/// files were given.
-async fn drive_workers(state: AppState, pool: &mut Pool, slicer: &mut Slicer) {
-    let mailbox = pool.mailbox();
-    let mut b = Books::new(pool.next_seq);
-    loop {
-        if state.cancelled.get_value() {
-            // What is being read or parsed is not merged; late answers carry
-            // earlier sequence numbers than any later load, and are dropped.
-            pool.next_seq = b.seq;
-            for s in b.outstanding() {
-                for item in b.order.push(s, unreadable(&b.names, s, CANCELLED, 0.0)) {
-                    merge(state, slicer, item).await;
-                }
-            }
-            return;
-        }
-        if !pool.alive() {
-            // No worker left (none could be restarted): what remains gets rows.
-            pool.next_seq = b.seq;
-            let why = "no ingest worker could be started to read it";
-            for s in b.outstanding() {
-                for item in b.order.push(s, unreadable(&b.names, s, why, 0.0)) {
-                    merge(state, slicer, item).await;
-                }
-            }
-            return;
-        }
-        while b.reading < READS_IN_FLIGHT && b.ready_bytes < READY_BYTES && b.start_read(state, &mailbox) {}
-        let mut arrived = b.dispatch(pool);
-        if arrived.is_empty() && b.drained() {
-            // Everything taken has been merged: stop, unless files were queued meanwhile.
-            if state.queue.try_update_value(|q| q.finish()).unwrap_or(true) {
-                pool.next_seq = b.seq;
-                return;
-            }
-            continue;
-        }
-        if arrived.is_empty() {
-            let reply = pool.next().await;
-            arrived = answers(&mut b, pool, reply);
-        }
-        for (s, a) in arrived {
-            for item in b.order.push(s, a) {
-                merge(state, slicer, item).await;
-            }
-        }
-    }
-}
-
-/// Books one reply: bytes read wait for a worker; a worker's answers wait
-/// for their turn to be merged, returned here.
-fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> {
-    let mut arrived = Vec::new();
-    match reply {
-        Reply::Read(files) => {
-            if files.first().is_some_and(|(s, _)| *s < b.first) {
-                return arrived; // from a cancelled load
-            }
-            b.reading -= 1;
-            for (s, read) in files {
-                match read {
-                    Read::Bytes(bytes, size) => {
-                        if let Some(Source::File(_, _, known @ None)) = b.held.get_mut(&s) {
-                            *known = Some(size);
-                        }
-                        b.ready_bytes += size;
-                        b.ready.push_back((s, bytes, size));
-                    }
-                    Read::TooLarge(size) => arrived.push((s, unreadable(&b.names, s, too_large(size), size))),
-                    Read::Failed(why) => arrived
-                        .push((s, unreadable(&b.names, s, format!("the browser could not read the file: {why}"), 0.0))),
-                }
-            }
-        }
-        Reply::Batch { worker, files } => {
-            pool.answered(worker);
-            let mut trapped = false;
-            for f in files {
-                match f {
-                    FileReply::Done { seq, bytes, size } => {
-                        b.held.remove(&seq);
-                        let name = b.names.get(&seq).cloned().unwrap_or_default();
-                        arrived.push((seq, Arrived::Answer { name, reader: ChunkReader::new(bytes), size }));
-                    }
-                    FileReply::Failed { seq, why } => {
-                        b.held.remove(&seq);
-                        trapped = true;
-                        arrived
-                            .push((seq, unreadable(&b.names, seq, format!("the file could not be read: {why}"), 0.0)));
-                    }
-                    FileReply::Retry { seq } => b.retry.push(seq),
-                }
-            }
-            if trapped {
-                // The module may have trapped: this worker is not trusted again;
-                // what it still holds is read again for a fresh one.
-                b.retry.extend(pool.replace(worker));
-            }
-        }
-        Reply::Died { worker, why } => {
-            // Its files are lost with it: each gets an error row.
-            let why = format!("the worker reading it stopped ({why}); it may need more memory than the page has");
-            for s in pool.replace(worker) {
-                b.held.remove(&s);
-                arrived.push((s, unreadable(&b.names, s, why.clone(), 0.0)));
-            }
-        }
-        Reply::Ready | Reply::InitFailed | Reply::Interrupted => {}
-    }
-    arrived
-}
-
-/// Merges one file's answer, a chunk per time slice.
-async fn merge(state: AppState, slicer: &mut Slicer, item: Arrived) {
-    match item {
-        Arrived::Unreadable { name, why, size } => {
-            state.data.update_value(|d| {
-                d.add_unreadable(&name, size as usize, &why);
-            });
-            slicer.file_done(size as u64);
-        }
-        Arrived::Answer { name, mut reader, size } => {
-            let mut id = None;
-            while let Some(chunk) = reader.next_chunk() {
-                match chunk {
-                    Ok(c) => state.data.update_value(|d| {
-                        if let Some(outcome) = c.outcome {
-                            id = Some(d.open_result(outcome));
-                        }
-                        if let Some(id) = id {
-                            d.add_deliveries(id, c.deliveries);
-                        }
-                    }),
-                    Err(why) if id.is_none() => {
-                        state.data.update_value(|d| {
-                            d.add_unreadable(&name, size as usize, &why);
-                        });
-                        break;
-                    }
-                    Err(_) => break,
-                }
-                if state.cancelled.get_value() {
-                    if let Some(id) = id.take() {
-                        state.data.update_value(|d| d.cancel_file(id));
-                    }
-                    break;
-                }
-                if slicer.due() {
-                    slicer.pause(0).await;
-                }
-            }
-            if let Some(id) = id {
-                state.data.update_value(|d| {
-                    d.finish_file(id);
-                });
-            }
-            slicer.file_done(size as u64);
-        }
-    }
-    if slicer.due() {
-        slicer.pause(0).await;
-    }
-}
-
 /// The error row of a file over [`MAX_FILE_BYTES`].
-fn too_large(size: f64) -> String {
+pub(super) fn too_large(size: f64) -> String {
     format!(
         "the file is {}, larger than the {} this page reads; it was not opened",
         format::bytes(size as u64),
@@ -646,7 +295,7 @@ async fn load_one(state: AppState, slicer: &mut Slicer, src: &Source, content: &
 /// Cuts a load into short slices of main-thread time: publishes progress
 /// once per slice (each update re-renders), refreshes the views at a doubling
 /// interval, and yields to the browser.
-struct Slicer {
+pub(super) struct Slicer {
     state: AppState,
     slice_start: f64,
     last_refresh: f64,
@@ -671,13 +320,13 @@ impl Slicer {
         }
     }
 
-    fn file_done(&mut self, size: u64) {
+    pub(super) fn file_done(&mut self, size: u64) {
         self.files_done += 1;
         self.bytes_done += size;
     }
 
     /// Whether the current slice is used up.
-    fn due(&self) -> bool {
+    pub(super) fn due(&self) -> bool {
         js_sys::Date::now() - self.slice_start > SLICE_MS
     }
 
@@ -693,7 +342,7 @@ impl Slicer {
 
     /// Ends a slice: publishes progress (at most every [`PUBLISH_MS`]: each
     /// update lays the page out again), refreshes the views when due, yields.
-    async fn pause(&mut self, partial: u64) {
+    pub(super) async fn pause(&mut self, partial: u64) {
         let now = js_sys::Date::now();
         if now - self.last_publish > PUBLISH_MS {
             self.publish(partial);

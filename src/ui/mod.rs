@@ -20,6 +20,7 @@ mod state;
 mod tables;
 mod theme;
 mod timeline;
+mod worker_load;
 mod workers;
 
 use leptos::prelude::*;

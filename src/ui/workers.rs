@@ -37,6 +37,20 @@ impl crate::engine::AnswerBytes for JsAnswer {
     }
 }
 
+/// A file, or a part of one, on its way to a worker.
+pub struct Outgoing<'a> {
+    /// Its sequence number (a part has its own).
+    pub seq: u64,
+    /// The file's name.
+    pub name: &'a str,
+    /// Its bytes; `None` for a part whose file the worker already holds.
+    pub bytes: Option<&'a JsValue>,
+    /// `(part, parts)` when the file is read in parts.
+    pub part: Option<(usize, usize)>,
+    /// The file's own sequence number (its first part's), naming the bytes a worker holds.
+    pub file: u64,
+}
+
 /// What a worker said of one file.
 pub enum FileReply {
     /// The file's answer: its chunks (left in the worker's array, see
@@ -242,29 +256,43 @@ impl Pool {
         Mailbox { inbox: self.inbox.clone(), wake: self.wake.clone() }
     }
 
+    /// Workers running.
+    pub fn size(&self) -> usize {
+        self.slots.len()
+    }
+
     /// Whether any worker is running.
     pub fn alive(&self) -> bool {
         !self.slots.is_empty()
     }
 
-    /// Sends worker `index` a batch of `(sequence number, name, bytes)`;
-    /// the bytes' buffers are transferred, not copied.
-    pub fn send(&mut self, index: usize, files: &[(u64, &str, &JsValue)]) -> bool {
+    /// Sends worker `index` a batch of files. Whole files' bytes are
+    /// transferred, not copied; a part of a big file carries a copy of the
+    /// file's bytes only when this worker does not hold them yet.
+    pub fn send(&mut self, index: usize, files: &[Outgoing<'_>]) -> bool {
         let list = js_sys::Array::new();
         let transfer = js_sys::Array::new();
-        for (seq, name, bytes) in files {
+        for f in files {
             let item = Object::new();
             let set = |k: &str, v: &JsValue| Reflect::set(&item, &k.into(), v).is_ok();
-            if !(set("seq", &JsValue::from_f64(*seq as f64))
-                && set("name", &JsValue::from_str(name))
-                && set("bytes", bytes))
-            {
+            let mut ok = set("seq", &JsValue::from_f64(f.seq as f64)) && set("name", &JsValue::from_str(f.name));
+            if let Some(bytes) = f.bytes {
+                ok &= set("bytes", bytes);
+                if f.part.is_none() {
+                    if let Some(b) = bytes.dyn_ref::<Uint8Array>() {
+                        transfer.push(&b.buffer());
+                    }
+                }
+            }
+            if let Some((part, parts)) = f.part {
+                ok &= set("file", &JsValue::from_f64(f.file as f64))
+                    && set("part", &JsValue::from_f64(part as f64))
+                    && set("parts", &JsValue::from_f64(parts as f64));
+            }
+            if !ok {
                 return false;
             }
             list.push(&item);
-            if let Some(b) = bytes.dyn_ref::<Uint8Array>() {
-                transfer.push(&b.buffer());
-            }
         }
         let msg = Object::new();
         if Reflect::set(&msg, &"files".into(), &list).is_err() {
@@ -274,7 +302,7 @@ impl Pool {
         if slot.worker.post_message_with_transfer(&msg, &transfer).is_err() {
             return false;
         }
-        slot.inflight.push(files.iter().map(|(s, ..)| *s).collect());
+        slot.inflight.push(files.iter().map(|f| f.seq).collect());
         true
     }
 

@@ -181,6 +181,28 @@ for (const seed of [21, 22]) {
   });
 }
 
+test('a big zip and a big mailbox are read in parts by several workers and match expected.json', async (page) => {
+  const c = new Check();
+  if (!HAVE_SHARED) throw new Skip('../shared is not beside the repository');
+  const workers = await page.evaluate(() => Math.min(4, navigator.hardwareConcurrency || 1));
+  if (workers < 2) throw new Skip('one core: a file is only split across two workers or more');
+  const corpora = [
+    generate('big-zip', ['--reports', '7000', '--containers', 'zip', '--batch', '7000', '--seed', '31']),
+    generate('big-mbox', ['--reports', '2500', '--containers', 'mbox', '--batch', '2500', '--seed', '32']),
+  ];
+  for (const [i, { files, expected }] of corpora.entries()) {
+    c.ok(fs.statSync(files[0]).size >= 2 << 20, 'the file is big enough to be split');
+    if (i > 0) await page.reload();
+    await page.waitForSelector('[data-testid="app"][data-state="idle"]');
+    await page.setInputFiles('[data-testid="file-input"]', files);
+    await waitReady(page);
+    c.eq(await page.getAttribute('[data-testid="app"]', 'data-engine'), 'workers', 'engine');
+    c.eq(await page.getAttribute('[data-testid="app"]', 'data-split-files'), '1', 'the file was read in parts');
+    await checkAgainstExpected(page, expected, files.length, c);
+  }
+  c.done();
+});
+
 test('real e-mails load with the numbers of their attachments', async (page) => {
   const c = new Check();
   const golden = JSON.parse(fs.readFileSync('tests/fixtures/real-expected.json', 'utf8'));
