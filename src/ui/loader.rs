@@ -20,7 +20,7 @@ const UNITS_PER_STEP: usize = 16;
 /// Files whose reads start together: the browser reads in parallel much
 /// faster than one by one, but starting a read costs the page ~0.2 ms, so a
 /// batch is kept to a dozen milliseconds of main thread.
-pub(super) const READ_BATCH: usize = 64;
+pub(super) const READ_BATCH: usize = 32;
 
 /// Longest stretch of parsing before the page gets the main thread back (ms).
 const SLICE_MS: f64 = 12.0;
