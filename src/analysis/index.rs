@@ -353,6 +353,8 @@ pub struct Sums {
     failures: Vec<FailureRow>,
     /// Scratch: the domains of the report being added.
     here: Vec<u32>,
+    /// Scratch: the entries of the report being added whole.
+    kept: Vec<usize>,
 }
 
 /// Row `id` of a table by id, grown to hold it.
@@ -383,10 +385,13 @@ impl Sums {
         if ri >= ix.reports.len() {
             return;
         }
-        let kept: Vec<usize> = ix.entry_range(ri).collect();
+        let mut kept = std::mem::take(&mut self.kept);
+        kept.clear();
+        kept.extend(ix.entry_range(ri));
         if !kept.is_empty() {
             self.report(ix, ri, &kept, &Compiled::everything());
         }
+        self.kept = kept;
     }
 
     fn domain(&mut self, ix: &Index, id: u32) -> &mut DomainRow {

@@ -83,8 +83,8 @@ struct DomainAcc {
 struct LastPolicy {
     raw: Vec<String>,
     policy_type: PolicyType,
-    mode: Option<String>,
-    mx: Vec<String>,
+    /// Its MTA-STS mode and mx patterns.
+    variant: (Option<String>, Vec<String>),
     /// Its version key: type, and its lines (sorted for STS).
     key: (String, String),
 }
@@ -150,18 +150,22 @@ impl DomainAcc {
             self.last = Some(LastPolicy {
                 raw: p.policy.policy_string.clone(),
                 policy_type: p.policy.policy_type.clone(),
-                mode,
-                mx,
+                variant: (mode, mx),
                 key,
             });
         }
         let Some(last) = self.last.as_ref() else { return };
-        let (mode, mx) = (&last.mode, &last.mx);
+        let (mode, mx) = (&last.variant.0, &last.variant.1);
         if mode.as_deref() == Some("testing") {
             self.testing_days.insert(day);
         }
         if is_sts {
-            let orgs = self.by_day.entry(day).or_default().entry((mode.clone(), mx.clone())).or_default();
+            // Looked up before inserting: a key is copied only when new.
+            let variants = self.by_day.entry(day).or_default();
+            let orgs = match variants.get_mut(&last.variant) {
+                Some(orgs) => orgs,
+                None => variants.entry(last.variant.clone()).or_default(),
+            };
             if !orgs.contains(&r.organization_name) {
                 orgs.insert(r.organization_name.clone());
             }
@@ -173,16 +177,22 @@ impl DomainAcc {
                 }
             }
         }
-        let e = self.seen.entry(last.key.clone()).or_insert_with(|| SeenPolicy {
-            policy_type: p.policy.policy_type.as_str().to_owned(),
-            mode: mode.clone(),
-            mx: mx.clone(),
-            lines: p.policy.policy_string.clone(),
-            first: day,
-            last: day,
-            reporters: BTreeSet::new(),
-            reports: 0,
-        });
+        if !self.seen.contains_key(&last.key) {
+            self.seen.insert(
+                last.key.clone(),
+                SeenPolicy {
+                    policy_type: p.policy.policy_type.as_str().to_owned(),
+                    mode: mode.clone(),
+                    mx: mx.clone(),
+                    lines: p.policy.policy_string.clone(),
+                    first: day,
+                    last: day,
+                    reporters: BTreeSet::new(),
+                    reports: 0,
+                },
+            );
+        }
+        let Some(e) = self.seen.get_mut(&last.key) else { return };
         e.first = e.first.min(day);
         e.last = e.last.max(day);
         if !e.reporters.contains(&r.organization_name) {
