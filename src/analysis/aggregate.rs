@@ -97,6 +97,20 @@ impl Health {
 }
 
 impl DomainRow {
+    /// Adds sessions of a report that starts on `day`. Reports arrive in no
+    /// day order: `daily` is merged and sorted when the overview is assembled.
+    pub(crate) fn add_sessions(&mut self, day: Day, ok: u64, bad: u64) {
+        self.totals.add(ok, bad);
+        match self.daily.last_mut() {
+            Some((d, t)) if *d == day => t.add(ok, bad),
+            _ => {
+                let mut t = Totals::default();
+                t.add(ok, bad);
+                self.daily.push((day, t));
+            }
+        }
+    }
+
     /// Its health, judged against `last`, the last day of the data shown.
     pub fn health(&self, last: Option<Day>) -> Health {
         let recent = last.map(|l| Day(l.0 - super::findings::RECENT_DAYS + 1));
@@ -345,16 +359,7 @@ impl<'a> Accumulator<'a> {
                 }
                 self.days.entry(day).or_default().add(ok, bad);
                 if let Some(row) = self.domains.get_mut(e.domain.as_ref()) {
-                    row.totals.add(ok, bad);
-                    // Reports arrive in no day order: merged and sorted in `finish`.
-                    match row.daily.last_mut() {
-                        Some((d, t)) if *d == day => t.add(ok, bad),
-                        _ => {
-                            let mut t = Totals::default();
-                            t.add(ok, bad);
-                            row.daily.push((day, t));
-                        }
-                    }
+                    row.add_sessions(day, ok, bad);
                 }
             }
             add_breakdown(&mut self.policies, &p.label(), ok, bad);

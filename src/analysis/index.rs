@@ -462,16 +462,7 @@ impl Sums {
                 }
                 self.days.entry(r.day).or_default().add(ok, bad);
                 let day = r.day;
-                let row = self.domain(ix, e.domain);
-                row.totals.add(ok, bad);
-                match row.daily.last_mut() {
-                    Some((d, t)) if *d == day => t.add(ok, bad),
-                    _ => {
-                        let mut t = Totals::default();
-                        t.add(ok, bad);
-                        row.daily.push((day, t));
-                    }
-                }
+                self.domain(ix, e.domain).add_sessions(day, ok, bad);
             }
             bump(&mut self.policies, &ix.labels, e.label, ok, bad);
             for (n, di) in ix.detail_range(ei).enumerate() {
