@@ -355,6 +355,8 @@ pub struct Sums {
     here: Vec<u32>,
     /// Scratch: the entries of the report being added whole.
     kept: Vec<usize>,
+    /// Scratch: which kept entries count their report's sessions.
+    counted: Vec<bool>,
 }
 
 /// Row `id` of a table by id, grown to hold it.
@@ -444,15 +446,19 @@ impl Sums {
         // The session rule applies among the entries kept: when they are all
         // of the report's, it was worked out when the report was indexed.
         let whole = kept.len() == ix.entry_range(ri).len();
-        let counted = if kept.len() == 1 {
-            vec![true]
+        let mut counted = std::mem::take(&mut self.counted);
+        counted.clear();
+        if kept.len() == 1 {
+            counted.push(true);
         } else if whole {
-            kept.iter().map(|&ei| ix.entries[ei].counted).collect()
+            counted.extend(kept.iter().map(|&ei| ix.entries[ei].counted));
         } else {
-            counted_entries(kept.iter().map(|&ei| (ix.domains.name(ix.entries[ei].domain), ix.entries[ei].summary)))
-        };
+            counted.extend(counted_entries(
+                kept.iter().map(|&ei| (ix.domains.name(ix.entries[ei].domain), ix.entries[ei].summary)),
+            ));
+        }
         let first_entry = r.entries as usize;
-        for (&ei, counted) in kept.iter().zip(counted) {
+        for (&ei, &counted) in kept.iter().zip(&counted) {
             let e = &ix.entries[ei];
             let (ok, bad) = (e.summary.successful, e.summary.failed);
             if counted {
@@ -489,6 +495,7 @@ impl Sums {
                 });
             }
         }
+        self.counted = counted;
     }
 
     /// The overview these sums make, in order (the sums stay as they are).
