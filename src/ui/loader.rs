@@ -403,22 +403,25 @@ async fn finish_reads(batch: &[Source], reads: Promise) -> Vec<Content> {
             Source::Static(_, b) => Content::Static(b),
             Source::Owned(..) => Content::Taken,
             Source::File(_, _, Some(size)) if *size > MAX_FILE_BYTES => Content::Refused,
-            Source::File(..) => {
-                let entry = settled.get(i as u32);
-                let get = |k: &str| js_sys::Reflect::get(&entry, &k.into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
-                if get("status").as_string().as_deref() == Some("fulfilled") {
-                    Content::Bytes(Uint8Array::new(&get("value")).to_vec())
-                } else {
-                    let reason = get("reason");
-                    let why = js_sys::Reflect::get(&reason, &"message".into())
-                        .ok()
-                        .and_then(|m| m.as_string())
-                        .unwrap_or_else(|| "unknown error".into());
-                    Content::Failed(why)
-                }
-            }
+            Source::File(..) => match settled_bytes(&settled.get(i as u32)) {
+                Ok(bytes) => Content::Bytes(bytes.to_vec()),
+                Err(why) => Content::Failed(why),
+            },
         })
         .collect()
+}
+
+/// The bytes of one settled read (an entry of `Promise.allSettled` over
+/// `File.arrayBuffer()` calls), or why the browser could not read the file.
+pub(super) fn settled_bytes(entry: &wasm_bindgen::JsValue) -> Result<Uint8Array, String> {
+    let get = |k: &str| js_sys::Reflect::get(entry, &k.into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
+    if get("status").as_string().as_deref() == Some("fulfilled") {
+        return Ok(Uint8Array::new(&get("value")));
+    }
+    Err(js_sys::Reflect::get(&get("reason"), &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| "unknown error".into()))
 }
 
 /// Gives the main thread back to the browser for one turn of the event loop,

@@ -18,7 +18,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::loader::{too_large, Slicer, Source, CANCELLED, MAX_FILE_BYTES, READ_BATCH};
+use super::loader::{settled_bytes, too_large, Slicer, Source, CANCELLED, MAX_FILE_BYTES, READ_BATCH};
 use super::state::AppState;
 use super::workers::{FileReply, JsAnswer, Mailbox, Outgoing, Pool, Read, Reply};
 use crate::engine::{split_count, ChunkReader, Reorder, MAX_SPLIT};
@@ -48,6 +48,9 @@ const SIZE_FIRST: usize = 8;
 /// Bytes read and not yet handed to a worker, above which no new read
 /// starts: reading outruns parsing on big archives, and memory is bounded.
 const READY_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
+
+/// A worker's answer for a file or part, or why there is none.
+type Answer = Result<ChunkReader<JsAnswer>, String>;
 
 /// An answer, waiting for its turn to be merged.
 enum Arrived {
@@ -148,21 +151,25 @@ impl Books {
     /// What became of sequence number `seq` when it failed: a part of a big
     /// file records the error on the file; anything else is an error row.
     fn failed(&self, seq: u64, why: String, size: f64) -> Vec<(u64, Arrived)> {
-        let file = self.file_of(seq);
-        match self.splits.get(&file) {
-            Some(split) => vec![(
-                seq,
-                Arrived::Part {
-                    name: self.name(file),
-                    part: (seq - file) as usize,
-                    parts: split.parts,
-                    format: split.format,
-                    size: split.size,
-                    answer: Err(why),
-                },
-            )],
-            None => self.unreadable(seq, why, size),
+        match self.part(seq, Err(why)) {
+            Ok(part) => vec![(seq, part)],
+            Err(answer) => self.unreadable(seq, answer.err().unwrap_or_default(), size),
         }
+    }
+
+    /// `answer` as part `seq` of a file read in parts; handed back when the
+    /// file is read whole.
+    fn part(&self, seq: u64, answer: Answer) -> Result<Arrived, Answer> {
+        let file = self.file_of(seq);
+        let Some(split) = self.splits.get(&file) else { return Err(answer) };
+        Ok(Arrived::Part {
+            name: self.name(file),
+            part: (seq - file) as usize,
+            parts: split.parts,
+            format: split.format,
+            size: split.size,
+            answer,
+        })
     }
 
     /// Whether every file taken from the queue has been merged.
@@ -337,21 +344,13 @@ fn start(src: &Source) -> (js_sys::Promise, Option<Read>) {
 /// What one settled read gave (an `allSettled` entry).
 fn finish(entry: Option<JsValue>) -> Read {
     let Some(entry) = entry else { return Read::Failed("unknown error".into()) };
-    let get = |k: &str| js_sys::Reflect::get(&entry, &k.into()).unwrap_or(JsValue::UNDEFINED);
-    if get("status").as_string().as_deref() == Some("fulfilled") {
-        let bytes = Uint8Array::new(&get("value"));
-        let size = bytes.length() as f64;
-        if size > MAX_FILE_BYTES {
-            Read::TooLarge(size)
-        } else {
+    match settled_bytes(&entry) {
+        Ok(bytes) if bytes.length() as f64 > MAX_FILE_BYTES => Read::TooLarge(bytes.length() as f64),
+        Ok(bytes) => {
+            let size = bytes.length() as f64;
             Read::Bytes(bytes.into(), size)
         }
-    } else {
-        let why = js_sys::Reflect::get(&get("reason"), &"message".into())
-            .ok()
-            .and_then(|m| m.as_string())
-            .unwrap_or_else(|| "unknown error".into());
-        Read::Failed(why)
+        Err(why) => Read::Failed(why),
     }
 }
 
@@ -444,27 +443,15 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
             let mut trapped = false;
             for f in files {
                 match f {
-                    FileReply::Done { seq, bytes, size } => {
-                        let file = b.file_of(seq);
-                        let reader = ChunkReader::new(bytes);
-                        match b.splits.get(&file) {
-                            Some(split) => arrived.push((
-                                seq,
-                                Arrived::Part {
-                                    name: b.name(file),
-                                    part: (seq - file) as usize,
-                                    parts: split.parts,
-                                    format: split.format,
-                                    size: split.size,
-                                    answer: Ok(reader),
-                                },
-                            )),
-                            None => {
-                                b.held.remove(&file);
-                                arrived.push((seq, Arrived::Answer { name: b.name(file), reader, size }));
+                    FileReply::Done { seq, bytes, size } => match b.part(seq, Ok(ChunkReader::new(bytes))) {
+                        Ok(part) => arrived.push((seq, part)),
+                        Err(answer) => {
+                            b.held.remove(&seq);
+                            if let Ok(reader) = answer {
+                                arrived.push((seq, Arrived::Answer { name: b.name(seq), reader, size }));
                             }
                         }
-                    }
+                    },
                     FileReply::Failed { seq, why } => {
                         b.held.remove(&seq);
                         trapped = true;

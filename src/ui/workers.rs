@@ -122,8 +122,8 @@ struct Slot {
 /// A set of ingest workers and the replies they have sent.
 pub struct Pool {
     slots: Vec<Slot>,
-    inbox: Rc<RefCell<VecDeque<Reply>>>,
-    wake: Rc<RefCell<Option<js_sys::Function>>>,
+    /// Where the workers' replies (and the page's reads, and Cancel) arrive.
+    mailbox: Mailbox,
     module: JsValue,
     url: String,
     /// The next file's sequence number; it never restarts, so an answer
@@ -180,8 +180,7 @@ impl Pool {
         let url = Reflect::get(&g, &"tlsrptWorker".into()).ok()?.as_string()?;
         let mut pool = Pool {
             slots: Vec::new(),
-            inbox: Rc::new(RefCell::new(VecDeque::new())),
-            wake: Rc::new(RefCell::new(None)),
+            mailbox: Mailbox { inbox: Rc::new(RefCell::new(VecDeque::new())), wake: Rc::new(RefCell::new(None)) },
             module,
             url,
             next_seq: 0,
@@ -208,21 +207,14 @@ impl Pool {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(&self.url, &options).ok()?;
-        let (inbox, wake) = (self.inbox.clone(), self.wake.clone());
+        let mailbox = self.mailbox();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-            let reply = read_reply(index, &ev.data());
-            inbox.borrow_mut().push_back(reply);
-            if let Some(f) = wake.borrow_mut().take() {
-                let _ = f.call0(&JsValue::NULL);
-            }
+            mailbox.post(read_reply(index, &ev.data()));
         });
-        let (inbox, wake) = (self.inbox.clone(), self.wake.clone());
+        let mailbox = self.mailbox();
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
             ev.prevent_default();
-            inbox.borrow_mut().push_back(Reply::Died { worker: index, why: ev.message() });
-            if let Some(f) = wake.borrow_mut().take() {
-                let _ = f.call0(&JsValue::NULL);
-            }
+            mailbox.post(Reply::Died { worker: index, why: ev.message() });
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -253,7 +245,7 @@ impl Pool {
 
     /// A handle that posts to whoever waits on [`Pool::next`].
     pub fn mailbox(&self) -> Mailbox {
-        Mailbox { inbox: self.inbox.clone(), wake: self.wake.clone() }
+        self.mailbox.clone()
     }
 
     /// Workers running.
@@ -318,10 +310,10 @@ impl Pool {
     /// Waits for the next reply.
     pub async fn next(&self) -> Reply {
         loop {
-            if let Some(r) = self.inbox.borrow_mut().pop_front() {
+            if let Some(r) = self.mailbox.inbox.borrow_mut().pop_front() {
                 return r;
             }
-            let wake = self.wake.clone();
+            let wake = self.mailbox.wake.clone();
             let p = Promise::new(&mut |resolve, _| {
                 *wake.borrow_mut() = Some(resolve);
             });
