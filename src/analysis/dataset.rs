@@ -463,9 +463,11 @@ impl Dataset {
             }
             None => {
                 self.index.insert(key, self.reports.len());
-                self.ix.add(&d.report);
+                // The session rule, worked out once for the index and the findings.
+                let counted = d.report.counted();
+                self.ix.add(&d.report, &counted);
                 self.sums.add_whole(&self.ix, self.reports.len());
-                self.found.add(&d.report);
+                self.found.add(&d.report, &counted);
                 self.reports.push(StoredReport {
                     report: d.report,
                     warnings: d.warnings,
@@ -527,11 +529,7 @@ impl FileResult {
 
     /// Reads a whole file: unpacks it and parses every report in it.
     pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> FileResult {
-        let mut job = Job::new(bytes, limits);
-        let mut result = FileResult::new(name, bytes.len(), Some(job.format()));
-        while !job.is_done() {
-            result.add_extracted(job.step(usize::MAX));
-        }
+        let mut result = FileResult::read_part(name, bytes, limits, 0, 1);
         result.finish();
         result
     }

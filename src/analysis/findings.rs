@@ -107,9 +107,10 @@ pub struct FindingFacts {
 }
 
 impl FindingFacts {
-    /// Gathers one unique report.
-    pub fn add(&mut self, r: &Report) {
-        self.facts.add(r);
+    /// Gathers one unique report, with which of its entries count its
+    /// sessions ([`Report::counted`]).
+    pub fn add(&mut self, r: &Report, counted: &[bool]) {
+        self.facts.add(r, counted);
         self.history.add(r);
     }
 
@@ -120,13 +121,12 @@ impl FindingFacts {
 }
 
 impl Facts {
-    fn add(&mut self, r: &Report) {
+    fn add(&mut self, r: &Report, counted: &[bool]) {
         let f = self;
         let day = Day::of(r.date_range.start);
         f.last_day = f.last_day.max(Some(day));
-        let counted = r.counted();
         let multi = r.multi_policy_domains();
-        for (p, counts) in r.policies.iter().zip(counted) {
+        for (p, &counts) in r.policies.iter().zip(counted) {
             let domain = p.policy.domain_key();
             if domain.is_empty() {
                 continue;

@@ -181,8 +181,9 @@ impl Compiled {
 }
 
 impl Index {
-    /// Adds one unique report (the next, in the data set's order).
-    pub fn add(&mut self, r: &Report) {
+    /// Adds one unique report (the next, in the data set's order), with
+    /// which of its entries count its sessions ([`Report::counted`]).
+    pub fn add(&mut self, r: &Report, counted: &[bool]) {
         let ri = self.reports.len() as u32;
         let first_entry = self.entries.len();
         let org = self.orgs.id(&r.organization_name);
@@ -211,10 +212,8 @@ impl Index {
                 });
             }
         }
-        if r.policies.len() > 1 {
-            for (e, counted) in self.entries[first_entry..].iter_mut().zip(r.counted()) {
-                e.counted = counted;
-            }
+        for (e, &counted) in self.entries[first_entry..].iter_mut().zip(counted) {
+            e.counted = counted;
         }
     }
 
