@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::state::AppState;
+use super::state::{AppState, StageView};
 use super::tables::{bar, selector, SelectRow, SortHeader};
 use crate::analysis::explain::explain;
 use crate::analysis::table::{sorted_indices, SortState};
@@ -12,9 +12,9 @@ use crate::format;
 /// One card per result type present: what it means and what to fix.
 #[component]
 pub fn Explanations() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let stage = super::stages::current();
     let cards = move || {
-        let snap = state.snapshot.get();
+        let snap = stage.snapshot.get();
         let ov = &snap.overview;
         ov.result_types
             .iter()
@@ -64,8 +64,8 @@ impl Kind {
     /// Reads its rows in place: a breakdown by sending IP can hold tens of
     /// thousands, and copying them for every cell that reads them showed up
     /// as ~50 ms at the end of a 64k-report load.
-    fn with_rows<T>(self, state: &AppState, f: impl FnOnce(&[BreakdownRow]) -> T) -> T {
-        state.snapshot.with(|snap| {
+    fn with_rows<T>(self, stage: &StageView, f: impl FnOnce(&[BreakdownRow]) -> T) -> T {
+        stage.snapshot.with(|snap| {
             let o = &snap.overview;
             f(match self {
                 Kind::Policy => &o.policies,
@@ -103,15 +103,16 @@ const TOP: usize = 50;
 #[component]
 fn BreakdownTable(title: &'static str, kind: Kind, with_successful: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let stage = super::stages::current();
     let sort = RwSignal::new(SortState::new("failed", true));
     let rows = move || {
         let sort = sort.get();
-        kind.with_rows(&state, |rows| {
+        kind.with_rows(&stage, |rows| {
             sorted_indices(rows, &sort).into_iter().take(TOP).map(|i| rows[i].clone()).collect::<Vec<_>>()
         })
     };
-    let max = Signal::derive(move || kind.with_rows(&state, |rows| rows.iter().map(|r| r.failed).max().unwrap_or(0)));
-    let total = move || kind.with_rows(&state, <[BreakdownRow]>::len);
+    let max = Signal::derive(move || kind.with_rows(&stage, |rows| rows.iter().map(|r| r.failed).max().unwrap_or(0)));
+    let total = move || kind.with_rows(&stage, <[BreakdownRow]>::len);
     let any = move || total() > 0;
     view! {
         <section class="panel">

@@ -15,11 +15,12 @@ const FILE_PAGE: usize = 500;
 #[component]
 pub fn FileList() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let stage = super::stages::current();
     let page = RwSignal::new(0usize);
     let search = RwSignal::new(String::new());
     // Ids of the finished files whose name matches the search.
     let matching = Memo::new(move |_| {
-        state.version.track();
+        stage.shown.track();
         let needle = search.get().trim().to_lowercase();
         state.data.with_value(|d| {
             d.finished_files()
@@ -35,7 +36,7 @@ pub fn FileList() -> impl IntoView {
         matching.with(|m| m.iter().skip(p * FILE_PAGE).take(FILE_PAGE).copied().collect::<Vec<_>>())
     };
     let counts = move || {
-        state.version.track();
+        stage.shown.track();
         state.data.with_value(|d| (d.finished_files().len(), d.status_counts(), d.duplicate_count()))
     };
     let page_label = move || {

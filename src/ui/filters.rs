@@ -100,8 +100,9 @@ fn Choice(
 #[component]
 pub fn FilterBar() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let stage = super::stages::current();
     let f = state.filter;
-    let all = move || state.all.get().overview;
+    let all = move || stage.all.get().overview;
     let domains = Signal::derive(move || {
         let mut v: Vec<String> = all().domains.iter().map(|d| d.domain.clone()).collect();
         v.sort();

@@ -13,16 +13,16 @@ const FIRST: usize = 6;
 #[component]
 pub fn FindingsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let stage = super::stages::current();
     // Judged over everything loaded, once a load has ended (not on every refresh during one).
     let list = Memo::new(move |_| {
-        state.version.track();
-        if state.pending.get() > 0 {
+        if stage.shown.get().loading {
             return None;
         }
         Some(state.data.with_value(findings))
     });
     let clear_line = move || {
-        let all = state.all.get();
+        let all = stage.all.get();
         state.data.with_value(|d| all_clear(d, &all.overview))
     };
     let expanded = RwSignal::new(false);

@@ -38,15 +38,16 @@ fn focus_detail() {
 #[component]
 pub fn Inspector() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let stage = super::stages::current();
     let open = RwSignal::new(None::<usize>);
     let page = RwSignal::new(0usize);
     // Counted and paged in place: the list holds every report the filter keeps.
-    let count = move || state.snapshot.with(|s| s.overview.reports.len());
+    let count = move || stage.snapshot.with(|s| s.overview.reports.len());
     let pages = move || count().div_ceil(PAGE).max(1);
     let rows = move || {
         let p = page.get().min(pages() - 1);
         let ids: Vec<usize> =
-            state.snapshot.with(|s| s.overview.reports.iter().skip(p * PAGE).take(PAGE).copied().collect());
+            stage.snapshot.with(|s| s.overview.reports.iter().skip(p * PAGE).take(PAGE).copied().collect());
         state.data.with_value(|d| {
             ids.iter()
                 .map(|&i| {

@@ -49,10 +49,11 @@ fn Kpi(
 #[component]
 pub fn KpiStrip() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let k = move || state.snapshot.get().overview.kpis.clone();
+    let stage = super::stages::current();
+    let k = move || stage.snapshot.get().overview.kpis.clone();
     // The preceding period: computed only while a date range is set.
     let before = Memo::new(move |_| {
-        state.version.track();
+        stage.shown.track();
         let f = state.filter.get();
         let prev = previous_period(&f)?;
         let days = f.to?.0 - f.from?.0 + 1;

@@ -429,7 +429,7 @@ pub(super) fn settled_bytes(entry: &wasm_bindgen::JsValue) -> Result<Uint8Array,
 /// A `MessageChannel` message is not clamped like nested `setTimeout(0)`
 /// (4 ms each, seconds over thousands of slices), and unlike
 /// `scheduler.yield()` it does not jump the queue ahead of the page's other work.
-async fn yield_now() {
+pub(super) async fn yield_now() {
     let promise = Promise::new(&mut |resolve, _reject| match web_sys::MessageChannel::new() {
         Ok(channel) => {
             channel.port1().set_onmessage(Some(&resolve));

@@ -16,6 +16,7 @@ mod loader;
 mod panic;
 mod progress;
 mod setup_check;
+mod stages;
 mod state;
 mod tables;
 mod theme;
@@ -115,7 +116,9 @@ pub fn App() -> impl IntoView {
     workers::start_with_page(state.pool);
     launch::consume(state);
     filters::sync_hash(state);
-    let has_data = move || state.file_count() > 0;
+    stages::follow(state);
+    // Results appear with the first stage of the views (see `stages`).
+    let has_data = move || state.has_data(0);
     view! {
         <a class="skip-link" href="#results" on:click=skip_to_results>"Skip to results"</a>
         <div class="app" data-testid="app" data-state=move || state.phase().as_str() data-engine=move || state.engine.get().as_str()>
@@ -150,15 +153,30 @@ pub fn App() -> impl IntoView {
                         <export::ExportBar />
                     </div>
                     <h2 id="results" class="visually-hidden" tabindex="-1">"Results"</h2>
-                    <kpis::KpiStrip />
-                    <findings::FindingsPanel />
-                    <timeline::Timeline />
-                    <tables::SummaryTables />
-                    <breakdowns::Explanations />
-                    <breakdowns::Breakdowns />
-                    <tables::FailureTable />
-                    <inspector::Inspector />
-                    <file_list::FileList />
+                    // Mounted and refreshed one stage per browser task, most important first.
+                    <stages::Stage at=0>
+                        <kpis::KpiStrip />
+                    </stages::Stage>
+                    <stages::Stage at=1>
+                        <findings::FindingsPanel />
+                    </stages::Stage>
+                    <stages::Stage at=2>
+                        <timeline::Timeline />
+                    </stages::Stage>
+                    <stages::Stage at=3>
+                        <tables::SummaryTables />
+                    </stages::Stage>
+                    <stages::Stage at=4>
+                        <breakdowns::Explanations />
+                        <breakdowns::Breakdowns />
+                    </stages::Stage>
+                    <stages::Stage at=5>
+                        <tables::FailureTable />
+                    </stages::Stage>
+                    <stages::Stage at=6>
+                        <inspector::Inspector />
+                        <file_list::FileList />
+                    </stages::Stage>
                 </Show>
                 <setup_check::SetupCheck />
             </main>

@@ -20,11 +20,13 @@ fn severity_class(s: Severity) -> &'static str {
 pub fn SetupCheck() -> impl IntoView {
     let state = expect_context::<AppState>();
     let text = RwSignal::new(String::new());
-    let has_data = move || state.file_count() > 0;
+    // Below every other view: shown with the last stage.
+    let stage = state.views[super::stages::STAGES - 1];
+    let has_data = move || state.has_data(super::stages::STAGES - 1);
     let verdict = Memo::new(move |_| text.with(|t| (!t.trim().is_empty()).then(|| check(t))));
     // Commands use the busiest loaded domain, or a placeholder.
     let domain = move || {
-        state
+        stage
             .all
             .get()
             .overview

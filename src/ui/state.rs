@@ -5,6 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::loader::Source;
+use super::stages::STAGES;
 use super::workers::{Mailbox, PoolSlot};
 use crate::analysis::{Dataset, Filter, Overview};
 use crate::engine::LoadQueue;
@@ -113,10 +114,71 @@ pub struct AppState {
     pub progress: RwSignal<Progress>,
     /// The active filters; everything shown derives from them and `data`.
     pub filter: RwSignal<Filter>,
+    /// What each stage of the views shows (see [`super::stages`]).
+    pub shown: [RwSignal<Shown>; STAGES],
+    /// Each stage's overviews, unfiltered and filtered.
+    pub views: [StageView; STAGES],
+}
+
+/// The data version a stage of the views shows, and whether a load was
+/// running when that stage last caught up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shown {
+    /// The data set's version.
+    pub version: u64,
+    /// Whether files were still being read.
+    pub loading: bool,
+}
+
+/// What the components of one stage read: the version it shows, and the
+/// overviews for that version (unfiltered, and under the active filters).
+#[derive(Clone, Copy)]
+pub struct StageView {
+    /// The version and load state this stage shows.
+    pub shown: RwSignal<Shown>,
     /// The overview of everything loaded, unfiltered (filter choices come from it).
     pub all: Memo<Snapshot>,
     /// The overview under the active filters.
     pub snapshot: Memo<Snapshot>,
+}
+
+/// The last overviews computed, shared by the stages: when a later stage
+/// catches up to a version an earlier one computed, it reuses that overview.
+type Cache = StoredValue<Vec<Snapshot>, LocalStorage>;
+
+/// The overview of `data` at `version` under `filter`, from the cache when
+/// an earlier stage computed it.
+fn overview_at(data: StoredValue<Dataset, LocalStorage>, cache: Cache, version: u64, filter: Filter) -> Snapshot {
+    let hit = cache.with_value(|c| c.iter().find(|s| s.version == version && s.filter == filter).cloned());
+    if let Some(hit) = hit {
+        return hit;
+    }
+    let overview = Arc::new(data.with_value(|d| Overview::filtered(d, &filter)));
+    let snap = Snapshot { version, filter, overview };
+    cache.update_value(|c| {
+        // Two versions (stages catching up) times filtered and unfiltered.
+        if c.len() >= 4 {
+            c.remove(0);
+        }
+        c.push(snap.clone());
+    });
+    snap
+}
+
+impl StageView {
+    fn new(data: StoredValue<Dataset, LocalStorage>, cache: Cache, filter: RwSignal<Filter>) -> StageView {
+        let shown = RwSignal::new(Shown::default());
+        let all = Memo::new(move |_| overview_at(data, cache, shown.get().version, Filter::default()));
+        // Filters apply to every stage at once: a filter change is shown whole.
+        let snapshot = Memo::new(move |_| {
+            let f = filter.get();
+            if !f.is_active() {
+                return all.get();
+            }
+            overview_at(data, cache, shown.get().version, f)
+        });
+        StageView { shown, all, snapshot }
+    }
 }
 
 impl AppState {
@@ -125,19 +187,8 @@ impl AppState {
         let data = StoredValue::new_local(Dataset::new());
         let version = RwSignal::new(0u64);
         let filter = RwSignal::new(Filter::default());
-        let all = Memo::new(move |_| {
-            let v = version.get();
-            Snapshot { version: v, filter: Filter::default(), overview: Arc::new(data.with_value(Overview::compute)) }
-        });
-        let snapshot = Memo::new(move |_| {
-            let f = filter.get();
-            if !f.is_active() {
-                return all.get();
-            }
-            let v = version.get();
-            let overview = Arc::new(data.with_value(|d| Overview::filtered(d, &f)));
-            Snapshot { version: v, filter: f, overview }
-        });
+        let cache: Cache = StoredValue::new_local(Vec::new());
+        let views: [StageView; STAGES] = std::array::from_fn(|_| StageView::new(data, cache, filter));
         AppState {
             data,
             version,
@@ -152,14 +203,16 @@ impl AppState {
             focus_results: StoredValue::new(false),
             progress: RwSignal::new(Progress::default()),
             filter,
-            all,
-            snapshot,
+            shown: views.map(|v| v.shown),
+            views,
         }
     }
 
     /// The page phase, derived from what is loaded and what is pending.
     pub fn phase(&self) -> Phase {
-        if self.pending.get() > 0 {
+        // Loading until the last stage of the views shows the end of the load.
+        let last = self.shown[STAGES - 1].get();
+        if self.pending.get() > 0 || last.loading || last.version != self.version.get() {
             Phase::Loading
         } else if self.data.with_value(|d| d.finished_files().is_empty()) && self.version.get() == 0 {
             Phase::Idle
@@ -173,10 +226,9 @@ impl AppState {
         self.version.update(|v| *v += 1);
     }
 
-    /// Files loaded so far.
-    pub fn file_count(&self) -> usize {
-        self.version.track();
-        self.data.with_value(|d| d.finished_files().len())
+    /// Whether stage `stage` of the views shows any loaded file.
+    pub fn has_data(&self, stage: usize) -> bool {
+        self.shown[stage].get().version > 0 && self.data.with_value(|d| !d.finished_files().is_empty())
     }
 }
 

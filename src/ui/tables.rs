@@ -251,13 +251,14 @@ pub fn SummaryTables() -> impl IntoView {
 #[component]
 fn DomainTable() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let stage = super::stages::current();
     let sort = RwSignal::new(SortState::new("failed", true));
     let expanded = RwSignal::new(false);
-    let rows = move || sorted(&state.snapshot.get().overview.domains, &sort.get());
-    let total = Signal::derive(move || state.snapshot.get().overview.domains.len());
-    let last_day = Signal::derive(move || state.snapshot.get().overview.timeline.last().map(|d| d.day));
+    let rows = move || sorted(&stage.snapshot.get().overview.domains, &sort.get());
+    let total = Signal::derive(move || stage.snapshot.get().overview.domains.len());
+    let last_day = Signal::derive(move || stage.snapshot.get().overview.timeline.last().map(|d| d.day));
     let max = Signal::derive(move || {
-        state.snapshot.get().overview.domains.iter().map(|r| r.totals.failed).max().unwrap_or(0)
+        stage.snapshot.get().overview.domains.iter().map(|r| r.totals.failed).max().unwrap_or(0)
     });
     view! {
         <section class="panel" id="domains" aria-labelledby="domains-title">
@@ -311,10 +312,11 @@ fn DomainTable() -> impl IntoView {
 #[component]
 fn OrgTable() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let stage = super::stages::current();
     let sort = RwSignal::new(SortState::new("reports", true));
     let expanded = RwSignal::new(false);
-    let rows = move || sorted(&state.snapshot.get().overview.orgs, &sort.get());
-    let total = Signal::derive(move || state.snapshot.get().overview.orgs.len());
+    let rows = move || sorted(&stage.snapshot.get().overview.orgs, &sort.get());
+    let total = Signal::derive(move || stage.snapshot.get().overview.orgs.len());
     view! {
         <section class="panel" id="orgs" aria-labelledby="orgs-title">
             <div class="panel-head"><h2 id="orgs-title">"Reporting organizations"</h2></div>
@@ -357,14 +359,15 @@ fn OrgTable() -> impl IntoView {
 #[component]
 fn ResultTypeTable() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let stage = super::stages::current();
     let sort = RwSignal::new(SortState::new("sessions", true));
     let expanded = RwSignal::new(false);
-    let rows = move || sorted(&state.snapshot.get().overview.result_types, &sort.get());
-    let total = Signal::derive(move || state.snapshot.get().overview.result_types.len());
+    let rows = move || sorted(&stage.snapshot.get().overview.result_types, &sort.get());
+    let total = Signal::derive(move || stage.snapshot.get().overview.result_types.len());
     let max = Signal::derive(move || {
-        state.snapshot.get().overview.result_types.iter().map(|r| r.sessions).max().unwrap_or(0)
+        stage.snapshot.get().overview.result_types.iter().map(|r| r.sessions).max().unwrap_or(0)
     });
-    let empty = move || state.snapshot.get().overview.result_types.is_empty();
+    let empty = move || stage.snapshot.get().overview.result_types.is_empty();
     view! {
         <section class="panel" id="failures" aria-labelledby="types-title">
             <div class="panel-head"><h2 id="types-title">"Failures by result type"</h2></div>
@@ -410,13 +413,14 @@ const PAGE: usize = 100;
 #[component]
 pub fn FailureTable() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let stage = super::stages::current();
     let sort = RwSignal::new(SortState::new("count", true));
     let page = RwSignal::new(0usize);
-    let total = move || state.snapshot.get().overview.failures.len();
+    let total = move || stage.snapshot.get().overview.failures.len();
     let pages = move || total().div_ceil(PAGE).max(1);
     let any = move || total() > 0;
     let rows = move || {
-        let snap = state.snapshot.get();
+        let snap = stage.snapshot.get();
         let all = &snap.overview.failures;
         let sort = sort.get();
         let p = page.get().min(pages() - 1);

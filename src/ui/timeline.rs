@@ -40,9 +40,10 @@ struct Bars {
 #[component]
 pub fn Timeline() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let stage = super::stages::current();
     let choice = RwSignal::new(None::<Granularity>);
     let bars = Memo::new(move |_| {
-        let snap = state.snapshot.get();
+        let snap = stage.snapshot.get();
         let days = &snap.overview.timeline;
         let granularity = choice.get().unwrap_or_else(|| match (days.first(), days.last()) {
             (Some(f), Some(l)) => Granularity::auto(f.day, l.day),

@@ -179,7 +179,9 @@ impl Books {
 
     /// Takes the next files to read (those to read again first) and starts
     /// reading them; the bytes come back through `mailbox` as [`Reply::Read`].
-    fn start_read(&mut self, state: AppState, mailbox: &Mailbox) -> bool {
+    /// Reads not started by `deadline` (a `Date.now()`) wait for the next
+    /// turn: starting one sometimes costs the page over a millisecond.
+    fn start_read(&mut self, state: AppState, mailbox: &Mailbox, deadline: f64) -> bool {
         let mut batch: Vec<u64> = self.retry.drain(..self.retry.len().min(READ_BATCH)).collect();
         let room = READ_BATCH - batch.len();
         for src in state.queue.try_update_value(|q| q.take(room)).unwrap_or_default() {
@@ -200,7 +202,13 @@ impl Books {
         let mut seqs = Vec::with_capacity(batch.len());
         let mut known: Vec<Option<Read>> = Vec::with_capacity(batch.len());
         let reads = js_sys::Array::new();
-        for s in batch {
+        let mut batch = batch.into_iter();
+        while let Some(s) = batch.next() {
+            if !seqs.is_empty() && js_sys::Date::now() > deadline {
+                // The rest first next time, in order.
+                self.retry.splice(0..0, std::iter::once(s).chain(batch));
+                break;
+            }
             let Some(src) = self.held.get_mut(&s) else { continue };
             if size_first {
                 sized += src.measure();
@@ -391,11 +399,11 @@ pub(super) async fn drive_workers(state: AppState, pool: &mut Pool, slicer: &mut
         }
         // Starting a read costs the page ~0.35 ms (its name, the read itself):
         // a few batches per turn, the rest as replies come in.
-        let began = js_sys::Date::now();
+        let deadline = js_sys::Date::now() + READ_START_MS;
         while b.reading < READS_IN_FLIGHT
             && b.ready_bytes < READY_BYTES
-            && js_sys::Date::now() - began < READ_START_MS
-            && b.start_read(state, &mailbox)
+            && js_sys::Date::now() < deadline
+            && b.start_read(state, &mailbox, deadline)
         {}
         let mut arrived = b.dispatch(pool);
         if arrived.is_empty() && b.drained() {

@@ -19,7 +19,7 @@ const expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'ut
 const files = fs.readdirSync(path.join(dir, 'files')).map((f) => path.join(dir, 'files', f));
 const bytes = files.reduce((a, f) => a + fs.statSync(f).size, 0);
 
-const server = await serve(path.resolve('dist'));
+const server = await serve(path.resolve(process.env.DIST || 'dist'));
 const context = await launch();
 
 // The floor: the same browser, in the same run, only reading the same files
@@ -91,6 +91,36 @@ async function profileEnd(what) {
   });
   const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
   for (const [k, ms] of top) console.log(`  ${ms.toFixed(0).padStart(7)} ms  ${k}`);
+  // Every stretch of over 50 ms without an idle sample (a long task, near
+  // enough), with the app's own functions on its stacks by inclusive time.
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
+  const stack = (id) => {
+    const names = new Set();
+    for (let n = id; n !== undefined; n = parent.get(n)) {
+      const name = byNode.get(n).callFrame.functionName;
+      if (/tlsrpt_viewer::|^(de)?serialize|leptos|tachys/.test(name)) names.add(name.replace(/::h[0-9a-f]{16}$/, ''));
+    }
+    return names;
+  };
+  let run = null;
+  const flush = () => {
+    if (run && run.ms > 50) {
+      console.log(`  busy stretch ${run.ms.toFixed(0)} ms:`);
+      for (const [k, ms] of [...run.by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${ms.toFixed(0).padStart(5)} ms  ${k.slice(0, 140)}`);
+    }
+    run = null;
+  };
+  profile.samples.forEach((id, i) => {
+    const dt = (gaps[i] || 0) / 1000;
+    if (byNode.get(id).callFrame.functionName === '(idle)') return flush();
+    run ??= { ms: 0, by: new Map() };
+    run.ms += dt;
+    for (const k of stack(id)) run.by.set(k, (run.by.get(k) || 0) + dt);
+    const own = `self: ${byNode.get(id).callFrame.functionName || '(anonymous)'}`;
+    run.by.set(own, (run.by.get(own) || 0) + dt);
+  });
+  flush();
 }
 await profileStart('load');
 // TRACE=1: main-thread time by trace event (layout, style, script, messages…),

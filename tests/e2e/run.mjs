@@ -551,6 +551,58 @@ test('files are read in workers, and the data-engine hook says so', async (page)
   c.done();
 });
 
+test('views catch up in stages, and "ready" waits for the last of them', async (page) => {
+  const c = new Check();
+  const dir = path.resolve('tests/fixtures/real');
+  let files = fs.readdirSync(dir).filter((n) => n !== 'SOURCES.md').map((n) => path.join(dir, n));
+  let want = null;
+  if (HAVE_SHARED) {
+    const g = generate('stages', ['--reports', '600', '--containers', 'json,gz', '--seed', '23']);
+    files = g.files;
+    want = g.expected;
+  }
+  await page.setInputFiles('[data-testid="file-input"]', files);
+  await waitReady(page);
+  // Read in the very task that set data-state="ready" (see the init script).
+  const at = await page.evaluate(() => window.__atReady);
+  c.ok(at !== undefined, 'the page said ready');
+  c.eq(at.fileRows, at.fileRowsNow, 'file rows shown when ready');
+  c.eq(at.fileTotal, files.length, 'file-list data-total when ready');
+  c.eq(at.reports, await kpi(page, 'kpi-reports'), 'kpi-reports when ready');
+  c.ok(at.domainRows > 0 && at.domainRows === at.domainRowsNow, `domain rows when ready (${at.domainRows})`);
+  c.ok(at.findings, 'the findings summary is shown when ready');
+  if (want) c.eq(at.reports, want.unique_reports, 'kpi-reports against expected.json');
+  // Every stage mounted in order: the totals never come after the tables.
+  c.ok(at.order.indexOf('kpis') !== -1 && at.order.indexOf('kpis') <= at.order.indexOf('files'), `mount order ${at.order.join(',')}`);
+  c.done();
+}, () => {
+  window.__mounted = [];
+  new MutationObserver(() => {
+    const app = document.querySelector('[data-testid="app"]');
+    for (const [name, sel] of [['kpis', '[data-testid="kpi-reports"]'], ['domains', '[data-testid="domain-row"]'], ['files', '[data-testid="file-list"]']]) {
+      if (!window.__mounted.includes(name) && document.querySelector(sel)) window.__mounted.push(name);
+    }
+    if (app?.dataset.state === 'loading') window.__sawLoading = true;
+    // The first "ready" after the load began, whatever is shown by then.
+    if (app?.dataset.state === 'ready' && window.__sawLoading && window.__atReady === undefined) {
+      const list = document.querySelector('[data-testid="file-list"]');
+      window.__atReady = {
+        fileTotal: list ? +list.dataset.total : -1,
+        fileRows: document.querySelectorAll('[data-testid="file-row"]').length,
+        reports: +(document.querySelector('[data-testid="kpi-reports"]')?.dataset.value ?? -1),
+        domainRows: document.querySelectorAll('[data-testid="domain-row"]').length,
+        findings: !!document.querySelector('[data-testid="findings-summary"]'),
+        order: [...window.__mounted],
+      };
+      // Compared after the load with what the page shows then.
+      setTimeout(() => {
+        window.__atReady.fileRowsNow = document.querySelectorAll('[data-testid="file-row"]').length;
+        window.__atReady.domainRowsNow = document.querySelectorAll('[data-testid="domain-row"]').length;
+      }, 0);
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+});
+
 test('without workers the same engine runs on the main thread', async (page) => {
   const c = new Check();
   c.eq(await page.getAttribute('[data-testid="app"]', 'data-engine'), 'main-thread', 'engine');

@@ -1,0 +1,95 @@
+//! The views catch up with the data in stages, one browser task each, so no
+//! refresh holds the page for long.
+//!
+//! Mounting or re-rendering every view in one task took ~200 ms at a few
+//! thousand reports (the longest task of a load). Instead each group of views
+//! (a stage) shows a version of the data set of its own ([`Shown`]): when the
+//! data changes, stage 0 (the totals and findings) catches up first, then the
+//! next stage one task later, and so on. A stage that has never shown any data
+//! is not mounted at all, so the first refresh of a load mounts the page piece
+//! by piece. Filter changes are not staged: every stage reads the active
+//! filter directly, so a filter change is shown whole, in one go.
+//!
+//! The page says `ready` only once the last stage shows the end of the load
+//! ([`AppState::phase`]).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::loader::yield_now;
+use super::state::{AppState, Shown, StageView};
+
+/// How many stages the views are shown in.
+pub const STAGES: usize = 7;
+
+/// Which stage the components inside a [`Stage`] belong to.
+#[derive(Clone, Copy)]
+struct StageIndex(usize);
+
+/// The view of the stage the calling component belongs to (stage 0 outside
+/// any [`Stage`]: the toolbar, the filters).
+pub fn current() -> StageView {
+    let state = expect_context::<AppState>();
+    let i = use_context::<StageIndex>().map_or(0, |s| s.0);
+    state.views[i.min(STAGES - 1)]
+}
+
+/// Mounts its children once stage `at` shows data, and tells them which
+/// stage they belong to.
+#[component]
+pub fn Stage(at: usize, children: ChildrenFn) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let at = at.min(STAGES - 1);
+    let shown = state.shown[at];
+    let mounted = Memo::new(move |_| shown.get().version > 0);
+    move || {
+        mounted.get().then(|| {
+            provide_context(StageIndex(at));
+            children()
+        })
+    }
+}
+
+/// Starts the stages catching up whenever the data set changes or a load
+/// starts or ends. Called once, by the app root.
+pub fn follow(state: AppState) {
+    let running = StoredValue::new(false);
+    Effect::new(move |_| {
+        state.version.track();
+        state.pending.track();
+        if running.get_value() {
+            return;
+        }
+        running.set_value(true);
+        spawn_local(async move {
+            catch_up(state).await;
+            running.set_value(false);
+        });
+    });
+}
+
+/// What every stage should show now.
+fn target(state: AppState) -> Shown {
+    Shown { version: state.version.get_untracked(), loading: state.pending.get_untracked() > 0 }
+}
+
+/// Moves each stage to the current version, one task per stage, until all
+/// show the newest (the data may change again while they catch up).
+async fn catch_up(state: AppState) {
+    loop {
+        let mut moved = false;
+        for shown in state.shown {
+            let to = target(state);
+            if shown.get_untracked() != to {
+                shown.set(to);
+                moved = true;
+                // The stage renders in this task's microtasks; the next one
+                // waits for a task of its own.
+                yield_now().await;
+            }
+        }
+        if !moved {
+            return;
+        }
+    }
+}
