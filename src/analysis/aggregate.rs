@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::dataset::Dataset;
 use super::filter::{Entry, Filter};
+use super::sorted::Sorted;
 use crate::report::datetime::Day;
 
 /// Session totals, summed in 128 bits: a sum of 64-bit counts can pass 2^64.
@@ -250,17 +251,17 @@ pub struct Overview {
     /// Per result type, most sessions first.
     pub result_types: Vec<ResultTypeRow>,
     /// Every failure detail, most sessions first.
-    pub failures: Vec<FailureRow>,
+    pub failures: Sorted<FailureRow>,
     /// Per UTC day, in order, with no gaps between the first and last day.
     pub timeline: Vec<DayRow>,
     /// Per policy type and MTA-STS mode.
     pub policies: Vec<BreakdownRow>,
     /// Failed sessions per receiving MX host.
-    pub receiving_mx: Vec<BreakdownRow>,
+    pub receiving_mx: Sorted<BreakdownRow>,
     /// Failed sessions per receiving IP.
-    pub receiving_ip: Vec<BreakdownRow>,
+    pub receiving_ip: Sorted<BreakdownRow>,
     /// Failed sessions per sending MTA IP.
-    pub sending_ip: Vec<BreakdownRow>,
+    pub sending_ip: Sorted<BreakdownRow>,
     /// Indices (into `Dataset::reports`) of the reports with a matching entry.
     pub reports: Vec<usize>,
 }
@@ -277,8 +278,25 @@ fn add_breakdown(map: &mut HashMap<String, BreakdownRow>, key: &str, successful:
 }
 
 fn sorted_breakdown(mut v: Vec<BreakdownRow>) -> Vec<BreakdownRow> {
-    v.sort_by(|a, b| (b.failed, b.successful).cmp(&(a.failed, a.successful)).then_with(|| a.key.cmp(&b.key)));
+    order_breakdown(&mut v);
     v
+}
+
+/// Most failed sessions first, then most successful, then by key. Keys are
+/// unique within a breakdown, so an unstable sort gives the one order.
+fn order_breakdown(v: &mut [BreakdownRow]) {
+    v.sort_unstable_by(|a, b| (b.failed, b.successful).cmp(&(a.failed, a.successful)).then_with(|| a.key.cmp(&b.key)));
+}
+
+/// Most sessions first, then by day; ties in the order found, which is
+/// (report, policy, detail) ascending: said outright, an unstable sort (no
+/// allocation, faster on 200,000 rows) gives the same order.
+fn order_failures(v: &mut [FailureRow]) {
+    v.sort_unstable_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| (a.day, a.report, a.policy, a.detail).cmp(&(b.day, b.report, b.policy, b.detail)))
+    });
 }
 
 /// A result type while it is being summed.
@@ -462,26 +480,18 @@ impl Parts {
         orgs.sort_by(|a, b| b.reports.cmp(&a.reports).then_with(|| a.org.cmp(&b.org)));
         let mut result_types = self.result_types;
         result_types.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.result_type.cmp(&b.result_type)));
-        let mut failures = self.failures;
-        // Most sessions first, then by day; ties in the order found, which
-        // is (report, policy, detail) ascending: said outright, an unstable
-        // sort (no allocation, faster on 200,000 rows) gives the same order.
-        failures.sort_unstable_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then_with(|| (a.day, a.report, a.policy, a.detail).cmp(&(b.day, b.report, b.policy, b.detail)))
-        });
         Overview {
             kpis: self.kpis,
             domains,
             orgs,
             result_types,
-            failures,
+            // The long lists are put in order when a view first reads them.
+            failures: Sorted::new(self.failures, order_failures),
             timeline: timeline(self.days),
             policies: sorted_breakdown(self.policies),
-            receiving_mx: sorted_breakdown(self.receiving_mx),
-            receiving_ip: sorted_breakdown(self.receiving_ip),
-            sending_ip: sorted_breakdown(self.sending_ip),
+            receiving_mx: Sorted::new(self.receiving_mx, order_breakdown),
+            receiving_ip: Sorted::new(self.receiving_ip, order_breakdown),
+            sending_ip: Sorted::new(self.sending_ip, order_breakdown),
             reports: self.reports,
         }
     }

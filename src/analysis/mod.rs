@@ -9,9 +9,11 @@ mod filter;
 pub mod findings;
 pub mod index;
 pub mod parsedmarc;
+mod sorted;
 pub mod table;
 pub mod timeline;
 
 pub use aggregate::*;
 pub use dataset::*;
 pub use filter::*;
+pub use sorted::Sorted;

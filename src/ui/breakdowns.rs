@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::state::{AppState, StageView};
 use super::tables::{bar, selector, SelectRow, SortHeader};
 use crate::analysis::explain::explain;
-use crate::analysis::table::{sorted_indices, SortState};
+use crate::analysis::table::{top_indices, SortState};
 use crate::analysis::{BreakdownRow, FilterField};
 use crate::format;
 
@@ -108,7 +108,13 @@ fn BreakdownTable(title: &'static str, kind: Kind, with_successful: bool) -> imp
     let rows = move || {
         let sort = sort.get();
         kind.with_rows(&stage, |rows| {
-            sorted_indices(rows, &sort).into_iter().take(TOP).map(|i| rows[i].clone()).collect::<Vec<_>>()
+            if sort == SortState::new("failed", true) {
+                // The overview's own order: most failed first (ties by
+                // successful, then key, which the stable sort keeps).
+                rows.iter().take(TOP).cloned().collect::<Vec<_>>()
+            } else {
+                top_indices(rows, &sort, TOP).into_iter().map(|i| rows[i].clone()).collect::<Vec<_>>()
+            }
         })
     };
     let max = Signal::derive(move || kind.with_rows(&stage, |rows| rows.iter().map(|r| r.failed).max().unwrap_or(0)));

@@ -168,12 +168,14 @@ pub fn App() -> impl IntoView {
                     </stages::Stage>
                     <stages::Stage at=4>
                         <breakdowns::Explanations />
-                        <breakdowns::Breakdowns />
                     </stages::Stage>
                     <stages::Stage at=5>
-                        <tables::FailureTable />
+                        <breakdowns::Breakdowns />
                     </stages::Stage>
                     <stages::Stage at=6>
+                        <tables::FailureTable />
+                    </stages::Stage>
+                    <stages::Stage at=7>
                         <inspector::Inspector />
                         <file_list::FileList />
                     </stages::Stage>

@@ -128,6 +128,8 @@ pub struct Shown {
     pub version: u64,
     /// Whether files were still being read.
     pub loading: bool,
+    /// Whether any file had been loaded whole.
+    pub files: bool,
 }
 
 /// What the components of one stage read: the version it shows, and the
@@ -228,7 +230,7 @@ impl AppState {
 
     /// Whether stage `stage` of the views shows any loaded file.
     pub fn has_data(&self, stage: usize) -> bool {
-        self.shown[stage].get().version > 0 && self.data.with_value(|d| !d.finished_files().is_empty())
+        self.shown[stage].get().files
     }
 }
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::state::AppState;
-use crate::analysis::table::{sorted_indices, SortState, Sortable};
+use crate::analysis::table::{top_indices, SortState, Sortable};
 use crate::analysis::FilterField;
 use crate::format;
 
@@ -102,7 +102,7 @@ pub(super) fn page_text(page: usize, pages: usize) -> String {
 /// [`MAX_ROWS`]. Rows past [`FIRST_ROWS`] stay in the page, hidden by CSS
 /// until "Show all", so every row's hooks are there.
 fn sorted<T: Sortable + Clone>(rows: &[T], sort: &SortState) -> Vec<T> {
-    sorted_indices(rows, sort).into_iter().take(MAX_ROWS).map(|i| rows[i].clone()).collect()
+    top_indices(rows, sort, MAX_ROWS).into_iter().map(|i| rows[i].clone()).collect()
 }
 
 /// Rows a table shows before "Show all".
@@ -416,7 +416,7 @@ pub fn FailureTable() -> impl IntoView {
     let stage = super::stages::current();
     let sort = RwSignal::new(SortState::new("count", true));
     let page = RwSignal::new(0usize);
-    let total = move || stage.snapshot.get().overview.failures.len();
+    let total = move || stage.snapshot.get().overview.failures.count();
     let pages = move || total().div_ceil(PAGE).max(1);
     let any = move || total() > 0;
     let rows = move || {
@@ -425,16 +425,15 @@ pub fn FailureTable() -> impl IntoView {
         let sort = sort.get();
         let p = page.get().min(pages() - 1);
         state.data.with_value(|d| {
-            // The overview is already in the default order; other orders sort views.
+            // The overview is already in the default order; other orders sort
+            // views, only as far as the page shown.
             let idx: Vec<usize> = if sort == SortState::new("count", true) {
-                (0..all.len()).collect()
+                (p * PAGE..((p + 1) * PAGE).min(all.len())).collect()
             } else {
                 let views: Vec<_> = all.iter().map(|r| r.view(d)).collect();
-                sorted_indices(&views, &sort)
+                top_indices(&views, &sort, (p + 1) * PAGE).into_iter().skip(p * PAGE).collect()
             };
             idx.into_iter()
-                .skip(p * PAGE)
-                .take(PAGE)
                 .map(|i| {
                     let v = all[i].view(d);
                     let cells = [

@@ -107,7 +107,7 @@ async function profileEnd(what) {
   const flush = () => {
     if (run && run.ms > 50) {
       console.log(`  busy stretch ${run.ms.toFixed(0)} ms:`);
-      for (const [k, ms] of [...run.by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${ms.toFixed(0).padStart(5)} ms  ${k.slice(0, 140)}`);
+      for (const [k, ms] of [...run.by.entries()].sort((a, b) => b[1] - a[1]).filter(([k]) => !process.env.APP_ONLY || k.includes("tlsrpt_viewer")).slice(0, process.env.APP_ONLY ? 40 : 12)) console.log(`    ${ms.toFixed(0).padStart(5)} ms  ${k.slice(0, 140)}`);
     }
     run = null;
   };
@@ -174,6 +174,9 @@ const r = await page.evaluate(() => {
     engine: document.querySelector('[data-testid="app"]').dataset.engine,
     reports: Number(document.querySelector('[data-testid="kpi-reports"]').dataset.value),
     failed: Number(document.querySelector('[data-testid="kpi-failed"]').dataset.value),
+    // The longest catch-up of each stage of the views (src/ui/stages.rs).
+    stages: performance.getEntriesByType('measure').filter((m) => m.name.startsWith('stage ') && m.startTime >= t0)
+      .reduce((a, m) => ({ ...a, [m.name]: Math.max(a[m.name] || 0, Math.round(m.duration)) }), {}),
     jsHeap: performance.memory ? performance.memory.usedJSHeapSize : null,
     wasm: globalThis.tlsrptWasm ? globalThis.tlsrptWasm.memory.buffer.byteLength : null,
   };
@@ -202,6 +205,7 @@ console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${r.reports}
 console.log(`first render ${firstRender} ms; drop to ready ${r.readyMs.toFixed(0)} ms (${(r.reports / (r.readyMs / 1000)).toFixed(0)} reports/s, ${(bytes / 1e6 / (r.readyMs / 1000)).toFixed(1)} MB/s)`);
 console.log(`read floor (main thread, ArrayBuffers only) ${readFloor.ms.toFixed(0)} ms; ready at ${(r.readyMs / readFloor.ms).toFixed(2)}x the floor; engine ${r.engine}`);
 console.log(`longest task ${r.longestTask.toFixed(0)} ms (${r.longTasks} long tasks, ${r.over50} over 50 ms, ${r.over100} over 100 ms)`);
+console.log(`longest stage of the views: ${Object.entries(r.stages).map(([k, v]) => `${k.slice(6)}: ${v} ms`).join(', ')}`);
 console.log(`memory after load: JS heap ${mb(r.jsHeap)} + wasm ${mb(r.wasm)} = ${mb((r.jsHeap || 0) + (r.wasm || 0))}`);
 console.log(`filter change shown in ${filterMs.toFixed(0)} ms`);
 await context.close();

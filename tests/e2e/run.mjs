@@ -574,6 +574,7 @@ test('views catch up in stages, and "ready" waits for the last of them', async (
   if (want) c.eq(at.reports, want.unique_reports, 'kpi-reports against expected.json');
   // Every stage mounted in order: the totals never come after the tables.
   c.ok(at.order.indexOf('kpis') !== -1 && at.order.indexOf('kpis') <= at.order.indexOf('files'), `mount order ${at.order.join(',')}`);
+  c.eq(await page.evaluate(() => window.__filesWithKpis), false, 'the file list mounted in a later task than the totals');
   c.done();
 }, () => {
   window.__mounted = [];
@@ -581,6 +582,11 @@ test('views catch up in stages, and "ready" waits for the last of them', async (
     const app = document.querySelector('[data-testid="app"]');
     for (const [name, sel] of [['kpis', '[data-testid="kpi-reports"]'], ['domains', '[data-testid="domain-row"]'], ['files', '[data-testid="file-list"]']]) {
       if (!window.__mounted.includes(name) && document.querySelector(sel)) window.__mounted.push(name);
+    }
+    // Observed in the task that mounted the totals: the file list, the last
+    // stage, must not have come with them.
+    if (window.__mounted.includes('kpis') && window.__filesWithKpis === undefined) {
+      window.__filesWithKpis = !!document.querySelector('[data-testid="file-list"]');
     }
     if (app?.dataset.state === 'loading') window.__sawLoading = true;
     // The first "ready" after the load began, whatever is shown by then.
