@@ -6,8 +6,8 @@
 //! report; the per-policy breakdown, the result types and the failure details
 //! still see every entry.
 
+use foldhash::{HashMap, HashSet};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 
 use super::dataset::Dataset;
 use super::filter::{Entry, Filter};

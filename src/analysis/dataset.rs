@@ -1,6 +1,6 @@
 //! Everything loaded so far: per-file outcomes and the unique reports.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::rc::Rc;
 
 use crate::ingest::{self, Extracted, Format, Job, Limits, MailMeta, Payload};

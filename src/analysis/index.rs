@@ -10,7 +10,7 @@
 //! reference this is tested against): the same filters, the session rule
 //! among the entries kept, the same row order.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use super::aggregate::{BreakdownRow, DomainRow, FailureRow, Kpis, OrgRow, Overview, Parts, ResultTypeRow, Totals};
 use super::filter::{exact_matches, host_matches, Filter};

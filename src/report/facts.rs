@@ -5,8 +5,8 @@
 //! They live here, with the model, so analysis, checks and exports all read
 //! the same answer from one place.
 
+use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::model::{Policy, PolicyResult, PolicyType, Report, Summary};
 

@@ -84,8 +84,11 @@ fn target(state: AppState) -> Shown {
 async fn catch_up(state: AppState) {
     loop {
         let mut moved = false;
+        // One target per round: a later stage never shows newer data than an
+        // earlier one (a file finishing mid-round would otherwise let the
+        // later stages mount before the first, and all in its task).
+        let to = target(state);
         for (i, shown) in state.shown.into_iter().enumerate() {
-            let to = target(state);
             if shown.get_untracked() != to {
                 let perf = window().performance();
                 let name = format!("stage {i}");
