@@ -127,7 +127,7 @@ pub fn cancel(state: AppState) {
     state.cancelled.set_value(true);
     state.dropped.update_value(|d| d.extend(dropped));
     // A driver waiting for a worker's answer looks up at once.
-    if let Some(i) = state.interrupter.get_value() {
+    if let Some(i) = state.mailbox.get_value() {
         i.interrupt();
     }
 }
@@ -153,9 +153,9 @@ async fn drive(state: AppState) {
     match pool {
         PoolSlot::Ready(mut pool) => {
             state.engine.set(Engine::Workers);
-            state.interrupter.set_value(Some(pool.mailbox()));
+            state.mailbox.set_value(Some(pool.mailbox()));
             super::worker_load::drive_workers(state, &mut pool, &mut slicer).await;
-            state.interrupter.set_value(None);
+            state.mailbox.set_value(None);
             state.pool.set_value(PoolSlot::Ready(pool));
         }
         _ => {

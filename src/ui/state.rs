@@ -108,8 +108,9 @@ pub struct AppState {
     /// Set when focus should move to the results once a load ends (the
     /// control that started it is gone).
     pub focus_results: StoredValue<bool>,
-    /// Wakes the driver while it waits on the workers or its reads (for Cancel).
-    pub interrupter: StoredValue<Option<Mailbox>, LocalStorage>,
+    /// The running driver's mailbox: Cancel posts to it, so a driver waiting on
+    /// the workers or its reads looks up at once.
+    pub mailbox: StoredValue<Option<Mailbox>, LocalStorage>,
     /// Progress of the current load.
     pub progress: RwSignal<Progress>,
     /// The active filters; everything shown derives from them and `data`.
@@ -201,7 +202,7 @@ impl AppState {
             dropped: StoredValue::new_local(Vec::new()),
             engine: RwSignal::new(if super::workers::supported() { Engine::Workers } else { Engine::MainThread }),
             pool: StoredValue::new_local(PoolSlot::Unavailable),
-            interrupter: StoredValue::new_local(None),
+            mailbox: StoredValue::new_local(None),
             focus_results: StoredValue::new(false),
             progress: RwSignal::new(Progress::default()),
             filter,
