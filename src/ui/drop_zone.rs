@@ -23,7 +23,8 @@ fn load_drop(state: AppState, dt: &DataTransfer) {
             state.bump();
         });
     } else if let Some(files) = dt.files() {
-        loader::load(state, from_file_list(&files));
+        // Folders in a drop are walked above; what is left are plain files.
+        loader::load(state, from_file_list(&files, false));
     }
 }
 
@@ -40,7 +41,8 @@ fn load_text(state: AppState, text: String) {
 
 fn input_files(ev: &ev::Event) -> Option<(web_sys::HtmlInputElement, Vec<Source>)> {
     let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
-    let files = input.files().map(|f| from_file_list(&f)).unwrap_or_default();
+    let folder = input.webkitdirectory();
+    let files = input.files().map(|f| from_file_list(&f, folder)).unwrap_or_default();
     Some((input, files))
 }
 
