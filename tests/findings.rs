@@ -194,3 +194,31 @@ fn a_failure_rate_that_doubled() {
     r.push(rep("Microsoft", 19, "a.example", sts("enforce"), 90, &[("certificate-expired", 1, "mx.a.example")]));
     assert!(of_kind(&load(r), "failure-rate-rising").is_empty(), "the rate fell");
 }
+
+#[test]
+fn the_all_clear_line_counts_failures_of_the_last_days_of_the_data() {
+    use tlsrpt_viewer::analysis::{findings::all_clear, Overview};
+    // Failures on day 10 only; the latest report is on day 40, so the last
+    // seven days have none, and a report added on day 12 (merged last) must
+    // not move "the last days" back.
+    let mut d = Dataset::new();
+    for (i, r) in [
+        rep("a", 40, "a.example", sts("enforce"), 100, &[]),
+        rep("a", 10, "a.example", sts("enforce"), 90, &[("certificate-expired", 5, "mx.a.example")]),
+        rep("b", 12, "a.example", sts("enforce"), 80, &[]),
+    ]
+    .iter()
+    .enumerate()
+    {
+        d.add_file(&format!("r{i}.json"), r);
+    }
+    let line = all_clear(&d, &Overview::compute(&d));
+    assert!(line.contains("no failures in the last 7 days"), "{line}");
+    // With a failure on the latest day, it is counted.
+    d.add_file(
+        "r3.json",
+        &rep("c", 40, "a.example", sts("enforce"), 1, &[("starttls-not-supported", 3, "mx.a.example")]),
+    );
+    let line = all_clear(&d, &Overview::compute(&d));
+    assert!(line.contains("3 failed sessions"), "{line}");
+}

@@ -114,6 +114,11 @@ impl FindingFacts {
         self.history.add(r);
     }
 
+    /// The UTC day of the latest report's start.
+    pub fn last_day(&self) -> Option<Day> {
+        self.facts.last_day
+    }
+
     /// Each domain's policy history and cross-checks (the setup checker shows them).
     pub fn policy_insights(&self) -> Vec<crate::check::DomainPolicies> {
         self.history.insights()
@@ -491,7 +496,8 @@ fn policy_checks(out: &mut Vec<Finding>, history: &PolicyHistory) {
 /// The line the panel shows when nothing is wrong (or above the findings).
 pub fn all_clear(data: &Dataset, overview: &super::Overview) -> String {
     let t = overview.kpis.totals;
-    let facts_last = data.report_models().map(|r| Day::of(r.date_range.start)).max();
+    // Gathered as reports merged: not a walk over every report on each refresh.
+    let facts_last = data.finding_facts().last_day();
     let recent_failed: u128 = match facts_last {
         Some(last) => {
             overview.timeline.iter().filter(|d| d.day.0 > last.0 - RECENT_DAYS).map(|d| d.totals.failed).sum()

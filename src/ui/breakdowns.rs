@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::stages::{Stage, BY_ADDRESS};
 use super::state::{AppState, StageView};
 use super::tables::{bar, selector, SelectRow, SortHeader};
 use crate::analysis::explain::explain;
@@ -177,8 +178,11 @@ pub fn Breakdowns() -> impl IntoView {
         <div class="grid-2" id="infrastructure">
             <BreakdownTable title="By policy and MTA-STS mode" kind=Kind::Policy with_successful=true />
             <BreakdownTable title="Failures by receiving MX" kind=Kind::ReceivingMx with_successful=false />
-            <BreakdownTable title="Failures by receiving IP" kind=Kind::ReceivingIp with_successful=false />
-            <BreakdownTable title="Failures by sending MTA IP" kind=Kind::SendingIp with_successful=false />
+            // The address breakdowns (tens of thousands of rows at scale) a stage later.
+            <Stage at=BY_ADDRESS>
+                <BreakdownTable title="Failures by receiving IP" kind=Kind::ReceivingIp with_successful=false />
+                <BreakdownTable title="Failures by sending MTA IP" kind=Kind::SendingIp with_successful=false />
+            </Stage>
         </div>
     }
 }

@@ -172,10 +172,11 @@ pub fn App() -> impl IntoView {
                     <stages::Stage at=5>
                         <breakdowns::Breakdowns />
                     </stages::Stage>
-                    <stages::Stage at=6>
+                    // Stage 6: the breakdowns by address (stages::BY_ADDRESS).
+                    <stages::Stage at=7>
                         <tables::FailureTable />
                     </stages::Stage>
-                    <stages::Stage at=7>
+                    <stages::Stage at=8>
                         <inspector::Inspector />
                         <file_list::FileList />
                     </stages::Stage>

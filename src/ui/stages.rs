@@ -20,7 +20,11 @@ use super::loader::yield_now;
 use super::state::{AppState, Shown, StageView};
 
 /// How many stages the views are shown in.
-pub const STAGES: usize = 8;
+pub const STAGES: usize = 9;
+
+/// The stage of the breakdowns by receiving and sending IP (inside the
+/// breakdowns' own stage, one later).
+pub const BY_ADDRESS: usize = 6;
 
 /// Which stage the components inside a [`Stage`] belong to.
 #[derive(Clone, Copy)]
