@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::stages::{Stage, FILES, FILE_GROUPS};
 use super::state::AppState;
 use super::tables::Pager;
 use crate::analysis::FileOutcome;
@@ -10,6 +11,10 @@ use crate::format;
 /// File rows per page: every file of a typical drop shows at once, and a
 /// mailbox-sized drop does not put tens of thousands of rows in the page.
 const FILE_PAGE: usize = 500;
+
+/// A page's rows are mounted in groups of this many, one stage each
+/// (`stages::FILE_GROUPS` of them): 500 rows at once were a 75 ms task.
+const GROUP: usize = FILE_PAGE / FILE_GROUPS;
 
 /// The file list: its totals, a search box, and a page of rows.
 #[component]
@@ -80,9 +85,18 @@ pub fn FileList() -> impl IntoView {
             <details class="file-fold" prop:open=move || { let (_, [_, w, e], _) = counts(); w + e > 0 }>
                 <summary class="small">{move || format!("Show the {} files", format::count(counts().0 as u64))}</summary>
                 <ul class="file-list" role="list">
-                    <For each=ids key=|id| *id let:id>
-                        <FileRow outcome=state.data.with_value(|d| d.files()[id].clone()) />
-                    </For>
+                    {(0..FILE_GROUPS)
+                        .map(|g| {
+                            let group = move || ids().into_iter().skip(g * GROUP).take(GROUP).collect::<Vec<_>>();
+                            view! {
+                                <Stage at=FILES + g>
+                                    <For each=group key=|id| *id let:id>
+                                        <FileRow outcome=state.data.with_value(|d| d.files()[id].clone()) />
+                                    </For>
+                                </Stage>
+                            }
+                        })
+                        .collect_view()}
                 </ul>
             </details>
             <Pager page=page pages=Signal::derive(pages) label="File list pages" text=Signal::derive(page_label) />

@@ -176,7 +176,8 @@ pub fn App() -> impl IntoView {
                     <stages::Stage at=7>
                         <tables::FailureTable />
                     </stages::Stage>
-                    <stages::Stage at=8>
+                    // The file list's later rows come in the stages after (see file_list).
+                    <stages::Stage at=stages::FILES>
                         <inspector::Inspector />
                         <file_list::FileList />
                     </stages::Stage>

@@ -20,7 +20,13 @@ use super::loader::yield_now;
 use super::state::{AppState, Shown, StageView};
 
 /// How many stages the views are shown in.
-pub const STAGES: usize = 9;
+pub const STAGES: usize = FILES + FILE_GROUPS;
+
+/// The stage of the file list's first rows; each later group of rows a stage later.
+pub const FILES: usize = 8;
+
+/// The groups a page of the file list is mounted in.
+pub const FILE_GROUPS: usize = 5;
 
 /// The stage of the breakdowns by receiving and sending IP (inside the
 /// breakdowns' own stage, one later).
