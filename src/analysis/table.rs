@@ -65,10 +65,7 @@ impl SortState {
 pub fn top_indices<T: Sortable>(rows: &[T], sort: &SortState, n: usize) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..rows.len()).collect();
     // Ties broken by position: the same rows, in the same order, as the stable sort.
-    let order = |&a: &usize, &b: &usize| {
-        let o = rows[a].sort_key(sort.column).cmp(&rows[b].sort_key(sort.column));
-        (if sort.descending { o.reverse() } else { o }).then(a.cmp(&b))
-    };
+    let order = |a: &usize, b: &usize| row_order(rows, sort, *a, *b).then(a.cmp(b));
     if n < idx.len() {
         if n == 0 {
             return Vec::new();
@@ -83,15 +80,18 @@ pub fn top_indices<T: Sortable>(rows: &[T], sort: &SortState, n: usize) -> Vec<u
 /// Row indices of `rows` in the order `sort` asks for. Stable: ties keep their order.
 pub fn sorted_indices<T: Sortable>(rows: &[T], sort: &SortState) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..rows.len()).collect();
-    idx.sort_by(|&a, &b| {
-        let o = rows[a].sort_key(sort.column).cmp(&rows[b].sort_key(sort.column));
-        if sort.descending {
-            o.reverse()
-        } else {
-            o
-        }
-    });
+    idx.sort_by(|&a, &b| row_order(rows, sort, a, b));
     idx
+}
+
+/// How rows `a` and `b` compare under `sort` (equal on a tie).
+fn row_order<T: Sortable>(rows: &[T], sort: &SortState, a: usize, b: usize) -> Ordering {
+    let o = rows[a].sort_key(sort.column).cmp(&rows[b].sort_key(sort.column));
+    if sort.descending {
+        o.reverse()
+    } else {
+        o
+    }
 }
 
 fn rate(r: Option<f64>) -> SortKey<'static> {

@@ -36,14 +36,17 @@ pub fn FileList() -> impl IntoView {
         })
     });
     let pages = move || matching.with(Vec::len).div_ceil(FILE_PAGE).max(1);
-    let ids = move || {
+    // Memos: each group of rows reads the page's ids, and five attributes and
+    // the header read the counts (a walk over every file).
+    let ids = Memo::new(move |_| {
         let p = page.get().min(pages() - 1);
         matching.with(|m| m.iter().skip(p * FILE_PAGE).take(FILE_PAGE).copied().collect::<Vec<_>>())
-    };
-    let counts = move || {
+    });
+    let counts = Memo::new(move |_| {
         stage.shown.track();
         state.data.with_value(|d| (d.finished_files().len(), d.status_counts(), d.duplicate_count()))
-    };
+    });
+    let counts = move || counts.get();
     let page_label = move || {
         let n = matching.with(Vec::len);
         let p = page.get().min(pages() - 1);
@@ -87,7 +90,7 @@ pub fn FileList() -> impl IntoView {
                 <ul class="file-list" role="list">
                     {(0..FILE_GROUPS)
                         .map(|g| {
-                            let group = move || ids().into_iter().skip(g * GROUP).take(GROUP).collect::<Vec<_>>();
+                            let group = move || ids.with(|ids| ids.iter().skip(g * GROUP).take(GROUP).copied().collect::<Vec<_>>());
                             view! {
                                 <Stage at=FILES + g>
                                     <For each=group key=|id| *id let:id>

@@ -4,8 +4,8 @@
 //! Mounting or re-rendering every view in one task took ~200 ms at a few
 //! thousand reports (the longest task of a load). Instead each group of views
 //! (a stage) shows a version of the data set of its own ([`Shown`]): when the
-//! data changes, stage 0 (the totals and findings) catches up first, then the
-//! next stage one task later, and so on. A stage that has never shown any data
+//! data changes, stage 0 (the totals) catches up first, then the next stage
+//! (the findings) one task later, and so on. A stage that has never shown any data
 //! is not mounted at all, so the first refresh of a load mounts the page piece
 //! by piece. Filter changes are not staged: every stage reads the active
 //! filter directly, so a filter change is shown whole, in one go.
@@ -50,7 +50,7 @@ pub fn current() -> StageView {
 pub fn Stage(at: usize, children: ChildrenFn) -> impl IntoView {
     let state = expect_context::<AppState>();
     let at = at.min(STAGES - 1);
-    let shown = state.shown[at];
+    let shown = state.views[at].shown;
     // Not before this stage has shown a loaded file: the first stages to
     // show one must not mount the later ones along with them.
     let mounted = Memo::new(move |_| shown.get().files);
@@ -98,7 +98,7 @@ async fn catch_up(state: AppState) {
         // earlier one (a file finishing mid-round would otherwise let the
         // later stages mount before the first, and all in its task).
         let to = target(state);
-        for (i, shown) in state.shown.into_iter().enumerate() {
+        for (i, shown) in state.views.map(|v| v.shown).into_iter().enumerate() {
             if shown.get_untracked() != to {
                 let perf = window().performance();
                 let name = format!("stage {i}");

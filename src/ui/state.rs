@@ -115,9 +115,8 @@ pub struct AppState {
     pub progress: RwSignal<Progress>,
     /// The active filters; everything shown derives from them and `data`.
     pub filter: RwSignal<Filter>,
-    /// What each stage of the views shows (see [`super::stages`]).
-    pub shown: [RwSignal<Shown>; STAGES],
-    /// Each stage's overviews, unfiltered and filtered.
+    /// Each stage of the views: what it shows, and its overviews (see
+    /// [`super::stages`]).
     pub views: [StageView; STAGES],
 }
 
@@ -206,7 +205,6 @@ impl AppState {
             focus_results: StoredValue::new(false),
             progress: RwSignal::new(Progress::default()),
             filter,
-            shown: views.map(|v| v.shown),
             views,
         }
     }
@@ -214,7 +212,7 @@ impl AppState {
     /// The page phase, derived from what is loaded and what is pending.
     pub fn phase(&self) -> Phase {
         // Loading until the last stage of the views shows the end of the load.
-        let last = self.shown[STAGES - 1].get();
+        let last = self.views[STAGES - 1].shown.get();
         if self.pending.get() > 0 || last.loading || last.version != self.version.get() {
             Phase::Loading
         } else if self.data.with_value(|d| d.finished_files().is_empty()) && self.version.get() == 0 {
@@ -231,7 +229,7 @@ impl AppState {
 
     /// Whether stage `stage` of the views shows any loaded file.
     pub fn has_data(&self, stage: usize) -> bool {
-        self.shown[stage].get().files
+        self.views[stage].shown.get().files
     }
 }
 
