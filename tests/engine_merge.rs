@@ -62,10 +62,7 @@ fn shuffle<T>(v: &mut [T], mut seed: u64) {
 #[test]
 fn any_completion_order_gives_the_same_data_set() {
     let files = files();
-    let mut sequential = Dataset::new();
-    for (name, bytes) in &files {
-        sequential.add_file(name, bytes);
-    }
+    let sequential = load_whole(&files);
     let want = picture(&sequential);
     assert!(sequential.duplicate_count() > 8, "the corpus must hold duplicates to test which delivery is kept");
     let results: Vec<(u64, Vec<u8>)> = files
@@ -138,6 +135,15 @@ impl AnswerBytes for Copied {
     }
 }
 
+/// Every file loaded whole, one after another, on one thread: the reference.
+fn load_whole(files: &[(String, Vec<u8>)]) -> Dataset {
+    let mut d = Dataset::new();
+    for (name, bytes) in files {
+        d.add_file(name, bytes);
+    }
+    d
+}
+
 /// Merges one file read in `parts` parts, as the page merges the workers'
 /// answers: part 0 opens the file, later parts add to it, the last closes it.
 fn merge_parts(d: &mut Dataset, name: &str, bytes: &[u8], parts: usize) {
@@ -162,10 +168,7 @@ fn merge_parts(d: &mut Dataset, name: &str, bytes: &[u8], parts: usize) {
 #[test]
 fn an_archive_read_in_parts_merges_like_the_whole() {
     let files = files();
-    let mut whole = Dataset::new();
-    for (name, bytes) in &files {
-        whole.add_file(name, bytes);
-    }
+    let whole = load_whole(&files);
     let want = picture_any_problem_order(&whole);
     let split: Vec<&(String, Vec<u8>)> =
         files.iter().filter(|(n, _)| n.ends_with(".zip") || n.ends_with(".mbox")).collect();
