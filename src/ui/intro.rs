@@ -11,9 +11,10 @@ use crate::samples::SAMPLES;
 pub fn Intro() -> impl IntoView {
     let state = expect_context::<AppState>();
     let try_samples = move |_| {
-        loader::load(state, SAMPLES.iter().map(|s| Source::Static(s.name, s.bytes)).collect());
-        // This button goes away with the introduction: focus moves to the results.
+        // This button goes away with the introduction: focus moves to the
+        // results once they are shown (see `stages`).
         state.focus_results.set_value(true);
+        loader::load(state, SAMPLES.iter().map(|s| Source::Static(s.name, s.bytes)).collect());
     };
     let sources = SAMPLES
         .iter()

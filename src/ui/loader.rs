@@ -178,18 +178,6 @@ async fn drive(state: AppState) {
     state.cancelled.set_value(false);
     state.pending.update(|n| *n -= 1);
     state.bump();
-    if state.focus_results.get_value() {
-        state.focus_results.set_value(false);
-        // After the views have rendered the new data.
-        leptos::task::spawn_local(async {
-            gloo::timers::future::TimeoutFuture::new(0).await;
-            if let Some(el) =
-                document().get_element_by_id("results").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                let _ = el.focus();
-            }
-        });
-    }
 }
 
 /// The error row of a file over [`MAX_FILE_BYTES`].

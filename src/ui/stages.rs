@@ -15,6 +15,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 use super::loader::yield_now;
 use super::state::{AppState, Shown, StageView};
@@ -119,7 +120,24 @@ async fn catch_up(state: AppState) {
             }
         }
         if !moved {
+            if !to.loading {
+                focus_results_if_asked(state);
+            }
             return;
+        }
+    }
+}
+
+/// Moves focus to the results once a load asked for it ("Try sample
+/// reports") has been shown by every stage: earlier, the heading may not be
+/// mounted yet.
+fn focus_results_if_asked(state: AppState) {
+    if state.focus_results.get_value() {
+        state.focus_results.set_value(false);
+        if let Some(el) =
+            document().get_element_by_id("results").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
         }
     }
 }

@@ -105,8 +105,8 @@ pub struct AppState {
     pub engine: RwSignal<Engine>,
     /// The ingest workers (started with the page).
     pub pool: StoredValue<PoolSlot, LocalStorage>,
-    /// Set when focus should move to the results once a load ends (the
-    /// control that started it is gone).
+    /// Set when focus should move to the results once every stage shows the
+    /// end of the load (the control that started it is gone).
     pub focus_results: StoredValue<bool>,
     /// The running driver's mailbox: Cancel posts to it, so a driver waiting on
     /// the workers or its reads looks up at once.

@@ -1036,6 +1036,12 @@ async function main() {
     const selected = (base === '/' ? tests : tests.filter((t) => t.name.startsWith('sample'))).filter((t) => !only || t.name.includes(only));
     for (const t of selected) {
       const page = await context.newPage();
+      // E2E_SLOWDOWN=N runs the page's CPU N times slower (timing-dependent bugs
+      // show on slow CI machines first).
+      if (process.env.E2E_SLOWDOWN) {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(process.env.E2E_SLOWDOWN) });
+      }
       const requests = [];
       const errors = [];
       recordRequests(page, requests);
