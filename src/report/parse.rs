@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use super::json::{JVal, Num, Obj};
 
 use super::datetime::{parse_timestamp, Leniency, DAY};
 use super::diagnostics::{ReportError, Warning, WarningKind};
@@ -58,7 +60,7 @@ pub fn parse_documents(bytes: &[u8]) -> Vec<Result<Parsed, ReportError>> {
     // Where each plain document's text is in `body`: copied only when the
     // bytes hold more than one report (a lone report's text is the bytes).
     let mut ranges: Vec<Option<(usize, usize)>> = Vec::new();
-    let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Value>();
+    let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<JVal>();
     let mut start = 0;
     loop {
         match stream.next() {
@@ -69,9 +71,9 @@ pub fn parse_documents(bytes: &[u8]) -> Vec<Result<Parsed, ReportError>> {
                 start = end;
                 match value {
                     // An array of reports (what some exporters write).
-                    Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
+                    JVal::Arr(items) if !items.is_empty() && items.iter().all(|i| matches!(i, JVal::Obj(_))) => {
                         for v in items {
-                            let text = serde_json::to_vec_pretty(&v).unwrap_or_default();
+                            let text = serde_json::to_vec_pretty(&v.to_value()).unwrap_or_default();
                             out.push(one(v, &text, &lead).map(|p| with_text(p, &text)));
                             ranges.push(None);
                         }
@@ -138,16 +140,11 @@ fn utf16_text(bytes: &[u8]) -> Option<String> {
 
 /// Parses one decoded document; `raw` is its text, for identity facts the
 /// decoded value lost (a numeric report-id beyond 64 bits).
-fn one(value: Value, raw: &[u8], lead: &[Warning]) -> Result<Parsed, ReportError> {
+fn one(value: JVal<'_>, raw: &[u8], lead: &[Warning]) -> Result<Parsed, ReportError> {
     let mut cx = Cx::default();
     cx.warnings.extend(lead.iter().cloned());
     let report = report_from_value(&mut cx, value, raw)?;
     Ok(Parsed { report, warnings: cx.warnings, text: None })
-}
-
-/// Parses one report from an already decoded JSON value.
-pub fn parse_value(value: Value) -> Result<Parsed, ReportError> {
-    one(value, b"", &[])
 }
 
 fn syntax_error(e: serde_json::Error) -> ReportError {
@@ -263,80 +260,65 @@ impl Cx {
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn wrong_type(path: &Path<'_>, expected: &'static str, found: &Value) -> ReportError {
-    ReportError::WrongType { path: path.to_string(), expected, found: type_name(found) }
+fn wrong_type(path: &Path<'_>, expected: &'static str, found: &JVal<'_>) -> ReportError {
+    ReportError::WrongType { path: path.to_string(), expected, found: found.type_name() }
 }
 
 /// Removes a field, also under a pre-RFC alias (with a warning when the alias was used).
-fn take(
+fn take<'a>(
     cx: &mut Cx,
-    obj: &mut Map<String, Value>,
+    obj: &mut Obj<'a>,
     path: &Path<'_>,
     key: &'static str,
     alias: Option<&str>,
-) -> Option<Value> {
-    if let Some(v) = obj.remove(key) {
+) -> Option<JVal<'a>> {
+    if let Some(v) = obj.take(key) {
         return Some(v);
     }
     let alias = alias?;
-    let v = obj.remove(alias)?;
+    let v = obj.take(alias)?;
     cx.warn(&path.key(alias), WarningKind::LegacyFieldName { found: alias.to_owned(), standard: key });
     Some(v)
 }
 
 /// An optional text field: `null` and `""` count as absent, with a warning.
-fn opt_text(cx: &mut Cx, v: Option<Value>, path: &Path<'_>) -> Result<Option<String>, ReportError> {
+fn opt_text(cx: &mut Cx, v: Option<JVal<'_>>, path: &Path<'_>) -> Result<Option<String>, ReportError> {
     match v {
         None => Ok(None),
-        Some(Value::Null) => {
+        Some(JVal::Null) => {
             cx.warn(path, WarningKind::Null);
             Ok(None)
         }
-        Some(Value::String(s)) if s.trim().is_empty() => {
+        Some(JVal::Str(s)) if s.trim().is_empty() => {
             cx.warn(path, WarningKind::EmptyString);
             Ok(None)
         }
-        Some(Value::String(s)) => Ok(Some(s)),
+        Some(JVal::Str(s)) => Ok(Some(s.into_owned())),
         Some(other) => Err(wrong_type(path, "a string", &other)),
     }
 }
 
 /// A session count: a non-negative integer up to [`MAX_COUNT`].
-fn count(cx: &mut Cx, v: Value, path: &Path<'_>) -> Result<u64, ReportError> {
+fn count(cx: &mut Cx, v: JVal<'_>, path: &Path<'_>) -> Result<u64, ReportError> {
     let bad = |value: String, reason| ReportError::BadCount { path: path.to_string(), value, reason };
     let n = match &v {
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                u
-            } else if n.as_i64().is_some() {
+        JVal::Num(Num::U(u)) => *u,
+        JVal::Num(n @ Num::I(_)) => return Err(bad(n.to_string(), "is negative")),
+        JVal::Num(n @ Num::F(f)) => {
+            let f = *f;
+            if f < 0.0 {
                 return Err(bad(n.to_string(), "is negative"));
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                if f < 0.0 {
-                    return Err(bad(n.to_string(), "is negative"));
-                }
-                if f.fract() != 0.0 || !f.is_finite() {
-                    return Err(bad(n.to_string(), "is not a whole number"));
-                }
-                if f > MAX_COUNT as f64 {
-                    return Err(bad(n.to_string(), "is out of range"));
-                }
-                cx.warn(path, WarningKind::CountNotInteger);
-                f as u64
             }
+            if f.fract() != 0.0 || !f.is_finite() {
+                return Err(bad(n.to_string(), "is not a whole number"));
+            }
+            if f > MAX_COUNT as f64 {
+                return Err(bad(n.to_string(), "is out of range"));
+            }
+            cx.warn(path, WarningKind::CountNotInteger);
+            f as u64
         }
-        Value::String(s) => match s.trim().parse::<u64>() {
+        JVal::Str(s) => match s.trim().parse::<u64>() {
             Ok(u) => {
                 cx.warn(path, WarningKind::CountNotInteger);
                 u
@@ -351,30 +333,30 @@ fn count(cx: &mut Cx, v: Value, path: &Path<'_>) -> Result<u64, ReportError> {
     Ok(n)
 }
 
-fn object(v: Value, path: &Path<'_>) -> Result<Map<String, Value>, ReportError> {
+fn object<'a>(v: JVal<'a>, path: &Path<'_>) -> Result<Obj<'a>, ReportError> {
     match v {
-        Value::Object(m) => Ok(m),
+        JVal::Obj(m) => Ok(m),
         other => Err(wrong_type(path, "an object", &other)),
     }
 }
 
-fn report_from_value(cx: &mut Cx, value: Value, raw: &[u8]) -> Result<Report, ReportError> {
+fn report_from_value(cx: &mut Cx, value: JVal<'_>, raw: &[u8]) -> Result<Report, ReportError> {
     let root = Path::ROOT;
-    // Computed before the value is taken apart, and only when it is needed.
-    let content = (value.get("report-id").is_none_or(Value::is_null)).then(|| content_key(&value));
     let mut obj = match value {
-        Value::Object(m) => m,
-        other => return Err(ReportError::NotAnObject { found: type_name(&other) }),
+        JVal::Obj(m) => m,
+        other => return Err(ReportError::NotAnObject { found: other.type_name() }),
     };
+    // Computed before the value is taken apart, and only when it is needed.
+    let content = obj.is_absent_or_null("report-id").then(|| content_key(&JVal::Obj(obj.clone()).to_value()));
 
     let date_path = root.key("date-range");
-    let date_range = match obj.remove("date-range") {
+    let date_range = match obj.take("date-range") {
         Some(v) => date_range(cx, object(v, &date_path)?, &date_path)?,
         None => return Err(ReportError::MissingField { path: "date-range".into() }),
     };
     let pol_path = root.key("policies");
-    let policies = match obj.remove("policies") {
-        Some(Value::Array(items)) => {
+    let policies = match obj.take("policies") {
+        Some(JVal::Arr(items)) => {
             if items.is_empty() {
                 cx.warn(&pol_path, WarningKind::NoPolicies);
             }
@@ -389,7 +371,7 @@ fn report_from_value(cx: &mut Cx, value: Value, raw: &[u8]) -> Result<Report, Re
     };
 
     let org_path = root.key("organization-name");
-    let organization_name = match opt_text(cx, obj.remove("organization-name"), &org_path)? {
+    let organization_name = match opt_text(cx, obj.take("organization-name"), &org_path)? {
         Some(s) => s,
         None => {
             cx.warn(&org_path, WarningKind::MissingIdentity("organization-name"));
@@ -397,11 +379,11 @@ fn report_from_value(cx: &mut Cx, value: Value, raw: &[u8]) -> Result<Report, Re
         }
     };
     let id_path = root.key("report-id");
-    let report_id = match obj.remove("report-id") {
+    let report_id = match obj.take("report-id") {
         // Some reporters use a number; it identifies the report just as well,
         // kept as written when it is too long for 64 bits.
-        Some(Value::Number(n)) if n.is_f64() => raw_number_id(raw).unwrap_or_else(|| n.to_string()),
-        Some(Value::Number(n)) => n.to_string(),
+        Some(JVal::Num(n @ Num::F(_))) => raw_number_id(raw).unwrap_or_else(|| n.to_string()),
+        Some(JVal::Num(n)) => n.to_string(),
         other => match opt_text(cx, other, &id_path)? {
             Some(s) => s,
             None => {
@@ -413,7 +395,7 @@ fn report_from_value(cx: &mut Cx, value: Value, raw: &[u8]) -> Result<Report, Re
         },
     };
     let contact_path = root.key("contact-info");
-    let contact_info = match obj.remove("contact-info") {
+    let contact_info = match obj.take("contact-info") {
         None => {
             cx.warn(&contact_path, WarningKind::MissingContactInfo);
             None
@@ -421,41 +403,35 @@ fn report_from_value(cx: &mut Cx, value: Value, raw: &[u8]) -> Result<Report, Re
         v => opt_text(cx, v, &contact_path)?,
     };
 
-    let mut extra: Vec<(String, Value)> = obj.into_iter().collect();
-    extra.sort_by(|a, b| a.0.cmp(&b.0));
+    let extra: Vec<(String, Value)> = obj.into_sorted().into_iter().map(|(k, v)| (k, v.to_value())).collect();
     for (k, _) in &extra {
         cx.warn(&root.key(k), WarningKind::UnknownField(k.clone()));
     }
     Ok(Report { organization_name, report_id, contact_info, date_range, policies, extra })
 }
 
-fn timestamp(
-    cx: &mut Cx,
-    obj: &mut Map<String, Value>,
-    path: &Path<'_>,
-    key: &'static str,
-) -> Result<i64, ReportError> {
+fn timestamp(cx: &mut Cx, obj: &mut Obj<'_>, path: &Path<'_>, key: &'static str) -> Result<i64, ReportError> {
     let p = path.key(key);
-    let s = match obj.remove(key) {
-        Some(Value::String(s)) => s,
+    let s = match obj.take(key) {
+        Some(JVal::Str(s)) => s,
         Some(other) => return Err(wrong_type(&p, "a date-time string", &other)),
         None => return Err(ReportError::MissingField { path: p.to_string() }),
     };
     match parse_timestamp(&s) {
         Some((t, Leniency::Strict)) => Ok(t),
         Some((t, Leniency::NoZone)) => {
-            cx.warn(&p, WarningKind::DateWithoutZone(s));
+            cx.warn(&p, WarningKind::DateWithoutZone(s.into_owned()));
             Ok(t)
         }
         Some((t, Leniency::DateOnly)) => {
-            cx.warn(&p, WarningKind::DateOnly(s));
+            cx.warn(&p, WarningKind::DateOnly(s.into_owned()));
             Ok(t)
         }
-        None => Err(ReportError::BadDate { path: p.to_string(), value: s }),
+        None => Err(ReportError::BadDate { path: p.to_string(), value: s.into_owned() }),
     }
 }
 
-fn date_range(cx: &mut Cx, mut obj: Map<String, Value>, path: &Path<'_>) -> Result<DateRange, ReportError> {
+fn date_range(cx: &mut Cx, mut obj: Obj<'_>, path: &Path<'_>) -> Result<DateRange, ReportError> {
     let start = timestamp(cx, &mut obj, path, "start-datetime")?;
     let end = timestamp(cx, &mut obj, path, "end-datetime")?;
     if end < start {
@@ -467,21 +443,21 @@ fn date_range(cx: &mut Cx, mut obj: Map<String, Value>, path: &Path<'_>) -> Resu
     Ok(DateRange { start, end })
 }
 
-fn unknown_fields(cx: &mut Cx, obj: Map<String, Value>, path: &Path<'_>) {
-    for (k, _) in obj {
+fn unknown_fields(cx: &mut Cx, obj: Obj<'_>, path: &Path<'_>) {
+    for (k, _) in obj.into_sorted() {
         cx.warn(&path.key(&k), WarningKind::UnknownField(k.clone()));
     }
 }
 
-fn policy_result(cx: &mut Cx, v: Value, path: &Path<'_>) -> Result<PolicyResult, ReportError> {
+fn policy_result(cx: &mut Cx, v: JVal<'_>, path: &Path<'_>) -> Result<PolicyResult, ReportError> {
     let mut obj = object(v, path)?;
     let ppath = path.key("policy");
-    let policy = match obj.remove("policy") {
+    let policy = match obj.take("policy") {
         Some(v) => policy(cx, object(v, &ppath)?, &ppath)?,
         None => return Err(ReportError::MissingField { path: ppath.to_string() }),
     };
     let spath = path.key("summary");
-    let summary = match obj.remove("summary") {
+    let summary = match obj.take("summary") {
         Some(v) => summary(cx, object(v, &spath)?, &spath)?,
         None => {
             cx.warn(&spath, WarningKind::MissingSummary);
@@ -489,13 +465,13 @@ fn policy_result(cx: &mut Cx, v: Value, path: &Path<'_>) -> Result<PolicyResult,
         }
     };
     let fpath = path.key("failure-details");
-    let failure_details = match obj.remove("failure-details") {
+    let failure_details = match obj.take("failure-details") {
         None => Vec::new(),
-        Some(Value::Null) => {
+        Some(JVal::Null) => {
             cx.warn(&fpath, WarningKind::Null);
             Vec::new()
         }
-        Some(Value::Array(items)) => {
+        Some(JVal::Arr(items)) => {
             if items.is_empty() {
                 cx.warn(&fpath, WarningKind::EmptyFailureDetails);
             }
@@ -520,9 +496,9 @@ fn policy_result(cx: &mut Cx, v: Value, path: &Path<'_>) -> Result<PolicyResult,
     Ok(PolicyResult { policy, summary, failure_details })
 }
 
-fn policy(cx: &mut Cx, mut obj: Map<String, Value>, path: &Path<'_>) -> Result<Policy, ReportError> {
+fn policy(cx: &mut Cx, mut obj: Obj<'_>, path: &Path<'_>) -> Result<Policy, ReportError> {
     let tpath = path.key("policy-type");
-    let policy_type = match opt_text(cx, obj.remove("policy-type"), &tpath)? {
+    let policy_type = match opt_text(cx, obj.take("policy-type"), &tpath)? {
         Some(s) => {
             let t = PolicyType::from_wire(&s);
             if matches!(t, PolicyType::Other(_)) {
@@ -535,9 +511,9 @@ fn policy(cx: &mut Cx, mut obj: Map<String, Value>, path: &Path<'_>) -> Result<P
             PolicyType::Other("unknown".into())
         }
     };
-    let policy_string = policy_strings(cx, obj.remove("policy-string"), &path.key("policy-string"))?;
+    let policy_string = policy_strings(cx, obj.take("policy-string"), &path.key("policy-string"))?;
     let dpath = path.key("policy-domain");
-    let policy_domain = opt_text(cx, obj.remove("policy-domain"), &dpath)?;
+    let policy_domain = opt_text(cx, obj.take("policy-domain"), &dpath)?;
     if policy_domain.is_none() {
         cx.warn(&dpath, WarningKind::MissingPolicyDomain);
     }
@@ -546,25 +522,25 @@ fn policy(cx: &mut Cx, mut obj: Map<String, Value>, path: &Path<'_>) -> Result<P
     Ok(Policy { policy_type, policy_string, policy_domain, mx_host })
 }
 
-fn policy_strings(cx: &mut Cx, v: Option<Value>, path: &Path<'_>) -> Result<Vec<String>, ReportError> {
+fn policy_strings(cx: &mut Cx, v: Option<JVal<'_>>, path: &Path<'_>) -> Result<Vec<String>, ReportError> {
     let items = match v {
         None => return Ok(Vec::new()),
-        Some(Value::Null) => {
+        Some(JVal::Null) => {
             cx.warn(path, WarningKind::Null);
             return Ok(Vec::new());
         }
-        Some(Value::String(s)) => {
+        Some(JVal::Str(s)) => {
             cx.warn(path, WarningKind::PolicyStringNotArray);
-            vec![Value::String(s)]
+            vec![JVal::Str(s)]
         }
-        Some(Value::Array(a)) => a,
+        Some(JVal::Arr(a)) => a,
         Some(other) => return Err(wrong_type(path, "an array of strings", &other)),
     };
     let mut out = Vec::with_capacity(items.len());
     let mut saw_cr = false;
     for (i, item) in items.into_iter().enumerate() {
         let s = match item {
-            Value::String(s) => s,
+            JVal::Str(s) => s,
             other => return Err(wrong_type(&path.index(i), "a string", &other)),
         };
         // Microsoft sends TLSA records as one string holding a JSON array of strings.
@@ -579,7 +555,7 @@ fn policy_strings(cx: &mut Cx, v: Option<Value>, path: &Path<'_>) -> Result<Vec<
             saw_cr = true;
             out.push(t.to_owned());
         } else {
-            out.push(s);
+            out.push(s.into_owned());
         }
     }
     if saw_cr {
@@ -590,7 +566,7 @@ fn policy_strings(cx: &mut Cx, v: Option<Value>, path: &Path<'_>) -> Result<Vec<
 
 fn mx_hosts(
     cx: &mut Cx,
-    obj: &mut Map<String, Value>,
+    obj: &mut Obj<'_>,
     path: &Path<'_>,
     policy_type: &PolicyType,
 ) -> Result<Vec<String>, ReportError> {
@@ -602,28 +578,28 @@ fn mx_hosts(
             }
             return Ok(Vec::new());
         }
-        Some(Value::Null) => {
+        Some(JVal::Null) => {
             cx.warn(&mpath, WarningKind::Null);
             return Ok(Vec::new());
         }
-        Some(Value::String(s)) => {
+        Some(JVal::Str(s)) => {
             cx.warn(&mpath, WarningKind::MxHostString);
-            vec![Value::String(s)]
+            vec![JVal::Str(s)]
         }
-        Some(Value::Array(a)) => a,
+        Some(JVal::Arr(a)) => a,
         Some(other) => return Err(wrong_type(&mpath, "an array of strings", &other)),
     };
     let mut out = Vec::with_capacity(raw.len());
     for (i, item) in raw.into_iter().enumerate() {
         let ipath = mpath.index(i);
         let s = match item {
-            Value::String(s) => s,
+            JVal::Str(s) => s,
             other => return Err(wrong_type(&ipath, "a string", &other)),
         };
         let trimmed = s.trim();
         let host = match trimmed.strip_prefix("mx:") {
             Some(rest) => {
-                cx.warn(&ipath, WarningKind::MxHostPrefix(s.clone()));
+                cx.warn(&ipath, WarningKind::MxHostPrefix(s.clone().into_owned()));
                 rest.trim()
             }
             None => trimmed,
@@ -637,10 +613,10 @@ fn mx_hosts(
     Ok(out)
 }
 
-fn summary(cx: &mut Cx, mut obj: Map<String, Value>, path: &Path<'_>) -> Result<Summary, ReportError> {
+fn summary(cx: &mut Cx, mut obj: Obj<'_>, path: &Path<'_>) -> Result<Summary, ReportError> {
     let mut field = |cx: &mut Cx, key: &'static str, missing: WarningKind| -> Result<u64, ReportError> {
         let p = path.key(key);
-        match obj.remove(key) {
+        match obj.take(key) {
             Some(v) => count(cx, v, &p),
             None => {
                 cx.warn(&p, missing);
@@ -654,10 +630,10 @@ fn summary(cx: &mut Cx, mut obj: Map<String, Value>, path: &Path<'_>) -> Result<
     Ok(Summary { successful, failed })
 }
 
-fn failure_detail(cx: &mut Cx, v: Value, path: &Path<'_>) -> Result<FailureDetail, ReportError> {
+fn failure_detail(cx: &mut Cx, v: JVal<'_>, path: &Path<'_>) -> Result<FailureDetail, ReportError> {
     let mut obj = object(v, path)?;
     let rpath = path.key("result-type");
-    let result_type = match opt_text(cx, obj.remove("result-type"), &rpath)? {
+    let result_type = match opt_text(cx, obj.take("result-type"), &rpath)? {
         Some(s) => {
             let t = ResultType(s);
             if !t.is_known() {
@@ -673,18 +649,18 @@ fn failure_detail(cx: &mut Cx, v: Value, path: &Path<'_>) -> Result<FailureDetai
     // "Missing" warnings only for absent keys: an empty string already warned.
     let has_receiving = obj.contains_key("receiving-mx-hostname") || obj.contains_key("receiving-ip");
     let has_sending = obj.contains_key("sending-mta-ip");
-    let sending_mta_ip = ip_field(cx, obj.remove("sending-mta-ip"), &path.key("sending-mta-ip"))?;
+    let sending_mta_ip = ip_field(cx, obj.take("sending-mta-ip"), &path.key("sending-mta-ip"))?;
     if !has_sending {
         cx.warn(&path.key("sending-mta-ip"), WarningKind::MissingSendingIp);
     }
-    let receiving_mx_hostname = opt_text(cx, obj.remove("receiving-mx-hostname"), &path.key("receiving-mx-hostname"))?;
-    let receiving_mx_helo = opt_text(cx, obj.remove("receiving-mx-helo"), &path.key("receiving-mx-helo"))?;
-    let receiving_ip = ip_field(cx, obj.remove("receiving-ip"), &path.key("receiving-ip"))?;
+    let receiving_mx_hostname = opt_text(cx, obj.take("receiving-mx-hostname"), &path.key("receiving-mx-hostname"))?;
+    let receiving_mx_helo = opt_text(cx, obj.take("receiving-mx-helo"), &path.key("receiving-mx-helo"))?;
+    let receiving_ip = ip_field(cx, obj.take("receiving-ip"), &path.key("receiving-ip"))?;
     if !has_receiving {
         cx.warn(&path.key("receiving-mx-hostname"), WarningKind::MissingReceivingMx);
     }
     let cpath = path.key("failed-session-count");
-    let failed_session_count = match obj.remove("failed-session-count") {
+    let failed_session_count = match obj.take("failed-session-count") {
         Some(v) => count(cx, v, &cpath)?,
         None => {
             cx.warn(&cpath, WarningKind::MissingCount);
@@ -712,7 +688,7 @@ fn failure_detail(cx: &mut Cx, v: Value, path: &Path<'_>) -> Result<FailureDetai
     })
 }
 
-fn ip_field(cx: &mut Cx, v: Option<Value>, path: &Path<'_>) -> Result<Option<String>, ReportError> {
+fn ip_field(cx: &mut Cx, v: Option<JVal<'_>>, path: &Path<'_>) -> Result<Option<String>, ReportError> {
     let s = opt_text(cx, v, path)?;
     if let Some(ip) = &s {
         if ip.trim().parse::<std::net::IpAddr>().is_err() {
