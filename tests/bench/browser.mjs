@@ -151,6 +151,16 @@ async function traceEnd(startMark, endMark) {
     for (const e of events) if (`${e.pid}:${e.tid}` === thread && e.name !== 'RunTask' && !e.name.startsWith('V8.')) sums.set(e.name, (sums.get(e.name) || 0) + e.dur);
     console.log(`  thread ${thread}: busy ${(dur / 1000).toFixed(0)} ms`);
     for (const [k, d] of [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${(d / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+    // Each task over 50 ms, with what ran inside it (outermost events by name).
+    const mine = events.filter((e) => `${e.pid}:${e.tid}` === thread);
+    for (const t of mine.filter((e) => e.name === 'RunTask' && e.dur > 50_000)) {
+      const inside = mine.filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e.name !== 'RunTask');
+      const top = inside.filter((e) => !inside.some((o) => o !== e && o.ts <= e.ts && o.ts + o.dur >= e.ts + e.dur && o.dur > e.dur));
+      const by = new Map();
+      for (const e of top) by.set(e.name, (by.get(e.name) || 0) + e.dur);
+      const what = [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, d]) => `${k} ${(d / 1000).toFixed(0)}`).join(', ');
+      console.log(`    task of ${(t.dur / 1000).toFixed(0)} ms at ${((t.ts - from) / 1000).toFixed(0)} ms: ${what}`);
+    }
   }
 }
 await traceStart();
