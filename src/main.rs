@@ -30,6 +30,26 @@ pub fn worker_ingest_part(name: &str, bytes: &[u8], part: usize, parts: usize) -
     tlsrpt_viewer::engine::ingest_part_encoded(name, bytes, part, parts)
 }
 
+/// Called once by each ingest worker as it starts: reads the bundled samples
+/// over and over for about `ms` milliseconds, and returns how many rounds it
+/// made. V8 runs wasm first through its baseline compiler and optimizes a
+/// function once it is hot; without this, the first load of a page ran its
+/// workers at a fraction of their speed (a zip of 10k reports: ~1 s first,
+/// ~0.3 s when loaded again; docs/benchmarks.md).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+pub fn worker_warm_up(ms: f64) -> u32 {
+    let until = js_sys::Date::now() + ms;
+    let mut rounds = 0;
+    while js_sys::Date::now() < until {
+        for s in tlsrpt_viewer::samples::SAMPLES {
+            std::hint::black_box(tlsrpt_viewer::engine::ingest_encoded(s.name, s.bytes));
+        }
+        rounds += 1;
+    }
+    rounds
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     eprintln!("The viewer runs in the browser: start it with ./scripts/serve (see README.md).");

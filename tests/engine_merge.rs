@@ -186,10 +186,15 @@ fn an_archive_read_in_parts_merges_like_the_whole() {
 #[test]
 fn only_big_archives_and_mailboxes_are_split() {
     use tlsrpt_viewer::engine::{split_count, MAX_SPLIT, SPLIT_BYTES};
-    assert_eq!(split_count(b"PK\x03\x04....", SPLIT_BYTES - 1), 1);
-    assert_eq!(split_count(b"PK\x03\x04....", SPLIT_BYTES), 1);
-    assert_eq!(split_count(b"PK\x03\x04....", SPLIT_BYTES * 3), 3);
-    assert_eq!(split_count(b"From a@b Mon Jan  1 00:00:00 2024\n", SPLIT_BYTES * 100), MAX_SPLIT);
-    assert_eq!(split_count(b"\x1f\x8b\x08....", SPLIT_BYTES * 5), 1, "a gzip stream is one unit");
-    assert_eq!(split_count(b"{\"organization-name\"", SPLIT_BYTES * 5), 1);
+    let zip = b"PK\x03\x04....";
+    assert_eq!(split_count(zip, SPLIT_BYTES - 1, 2), 1);
+    assert_eq!(split_count(zip, SPLIT_BYTES, 2), 1);
+    assert_eq!(split_count(zip, SPLIT_BYTES + 1, 2), 2);
+    assert_eq!(split_count(zip, SPLIT_BYTES * 3, 1), 1, "one worker reads it whole");
+    assert_eq!(split_count(zip, SPLIT_BYTES * 3, 2), 4, "as many parts for each worker");
+    assert_eq!(split_count(zip, SPLIT_BYTES * 3, 4), 4);
+    assert_eq!(split_count(zip, SPLIT_BYTES * 100, 3), 6, "a multiple of the workers, at most MAX_SPLIT");
+    assert_eq!(split_count(b"From a@b Mon Jan  1 00:00:00 2024\n", SPLIT_BYTES * 100, 2), MAX_SPLIT);
+    assert_eq!(split_count(b"\x1f\x8b\x08....", SPLIT_BYTES * 5, 2), 1, "a gzip stream is one unit");
+    assert_eq!(split_count(b"{\"organization-name\"", SPLIT_BYTES * 5, 2), 1);
 }

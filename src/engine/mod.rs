@@ -51,16 +51,20 @@ pub const SPLIT_BYTES: usize = 2 << 20;
 /// Most parts one file is read in (each gets 1/parts of its budgets).
 pub const MAX_SPLIT: usize = 8;
 
-/// In how many parts workers should read a file of `size` bytes that
-/// begins with `prefix`: archives and mailboxes of [`SPLIT_BYTES`] or more
-/// are cut in parts of about that size (at most [`MAX_SPLIT`]); everything
-/// else is read whole.
-pub fn split_count(prefix: &[u8], size: usize) -> usize {
+/// In how many parts `workers` workers should read a file of `size` bytes
+/// that begins with `prefix`: archives and mailboxes over [`SPLIT_BYTES`] are
+/// cut in parts of about that size, their number rounded up to a multiple of
+/// the workers so each gets as much (three parts for two workers left one
+/// of them with twice the work), and at most [`MAX_SPLIT`]; everything else,
+/// or anything with one worker, is read whole.
+pub fn split_count(prefix: &[u8], size: usize, workers: usize) -> usize {
     use crate::ingest::{sniff, Format};
-    if size < SPLIT_BYTES || !matches!(sniff(prefix), Format::Zip | Format::Mbox) {
+    if workers < 2 || size <= SPLIT_BYTES || !matches!(sniff(prefix), Format::Zip | Format::Mbox) {
         return 1;
     }
-    size.div_ceil(SPLIT_BYTES).clamp(1, MAX_SPLIT)
+    let even = size.div_ceil(SPLIT_BYTES).div_ceil(workers) * workers;
+    let most = (MAX_SPLIT / workers * workers).max(1);
+    even.min(most)
 }
 
 /// Reads a file a few parts at a time and hands each report to `each` as

@@ -45,6 +45,10 @@ const READ_START_MS: f64 = 8.0;
 /// Read batches this small are sized before they are read (see `Books::start_read`).
 const SIZE_FIRST: usize = 8;
 
+/// Files of at least this size, when their size is known before reading,
+/// are read by the workers themselves (see `workers`).
+const BLOB_BYTES: f64 = 1024.0 * 1024.0;
+
 /// Bytes read and not yet handed to a worker, above which no new read
 /// starts: reading outruns parsing on big archives, and memory is bounded.
 const READY_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
@@ -74,8 +78,12 @@ enum Arrived {
 /// A file, or part of one, read and waiting for a worker.
 struct ReadyItem {
     seq: u64,
+    /// A `Uint8Array`, or the `File` of a big file the workers read.
     bytes: JsValue,
     size: f64,
+    /// Bytes the page holds for it, given back once it is handed over (the
+    /// whole file's on its last part).
+    held: f64,
     /// `(part, parts)` for a part of a big file.
     part: Option<(usize, usize)>,
 }
@@ -201,6 +209,7 @@ impl Books {
         let mut sized = 0.0;
         let mut seqs = Vec::with_capacity(batch.len());
         let mut known: Vec<Option<Read>> = Vec::with_capacity(batch.len());
+        let mut blobs: Vec<Option<(JsValue, f64)>> = Vec::with_capacity(batch.len());
         let reads = js_sys::Array::new();
         let mut batch = batch.into_iter();
         while let Some(s) = batch.next() {
@@ -213,9 +222,10 @@ impl Books {
             if size_first {
                 sized += src.measure();
             }
-            let (promise, now) = start(src);
+            let (promise, now, blob) = start(src);
             reads.push(&promise);
             known.push(now);
+            blobs.push(blob);
             seqs.push(s);
         }
         state.progress.update(|p| p.bytes_total += sized as u64);
@@ -228,9 +238,12 @@ impl Books {
             let results = settled.await.ok().map(|v| v.unchecked_into::<js_sys::Array>());
             let files = seqs
                 .into_iter()
-                .zip(known)
+                .zip(known.into_iter().zip(blobs))
                 .enumerate()
-                .map(|(i, (s, now))| (s, now.unwrap_or_else(|| finish(results.as_ref().map(|r| r.get(i as u32))))))
+                .map(|(i, (s, (now, blob)))| {
+                    let read = now.unwrap_or_else(|| finish(results.as_ref().map(|r| r.get(i as u32))));
+                    (s, with_file(read, blob))
+                })
                 .collect();
             mailbox.post(Reply::Read(files));
         });
@@ -245,17 +258,43 @@ impl Books {
         }
         let prefix: Vec<u8> =
             bytes.dyn_ref::<Uint8Array>().map(|b| b.subarray(0, b.length().min(64)).to_vec()).unwrap_or_default();
-        let parts = if workers > 1 { split_count(&prefix, size as usize) } else { 1 };
         self.ready_bytes += size;
+        self.book(seq, &prefix, bytes, size, size, workers)
+    }
+
+    /// Books a big file the workers read themselves (`file` is its `File`).
+    fn blob_done(&mut self, seq: u64, prefix: &[u8], file: JsValue, size: f64, workers: usize) -> Vec<(u64, Arrived)> {
+        self.book(seq, prefix, file, size, 0.0, workers)
+    }
+
+    /// Queues a file for the workers, whole or in parts (the page holds
+    /// `held` bytes of it until it is handed over).
+    fn book(
+        &mut self,
+        seq: u64,
+        prefix: &[u8],
+        bytes: JsValue,
+        size: f64,
+        held: f64,
+        workers: usize,
+    ) -> Vec<(u64, Arrived)> {
+        let parts = split_count(prefix, size as usize, workers);
         let unused = (seq + parts as u64..seq + STRIDE).map(|s| (s, Arrived::Nothing)).collect();
         if parts == 1 {
-            self.ready.push_back(ReadyItem { seq, bytes, size, part: None });
+            self.ready.push_back(ReadyItem { seq, bytes, size, held, part: None });
             return unused;
         }
-        self.splits.insert(seq, Split { parts, format: sniff(&prefix), size });
+        self.splits.insert(seq, Split { parts, format: sniff(prefix), size });
         count_split();
         for k in 0..parts {
-            self.ready.push_back(ReadyItem { seq: seq + k as u64, bytes: bytes.clone(), size, part: Some((k, parts)) });
+            let held = if k + 1 == parts { held } else { 0.0 };
+            self.ready.push_back(ReadyItem {
+                seq: seq + k as u64,
+                bytes: bytes.clone(),
+                size,
+                held,
+                part: Some((k, parts)),
+            });
         }
         unused
     }
@@ -285,9 +324,7 @@ impl Books {
                 if item.part.is_some() && send {
                     self.holds.insert(w, file);
                 }
-                if item.part.is_none_or(|(k, n)| k + 1 == n) {
-                    bytes_left += item.size;
-                }
+                bytes_left += item.held;
                 with_bytes.push((file, send));
             }
             let files: Vec<Outgoing<'_>> = batch
@@ -338,14 +375,29 @@ fn count_split() {
 }
 
 /// Starts reading `src`: the promise to wait for, or what is known at once
-/// (bytes the page holds, a file known to be too large).
-fn start(src: &Source) -> (js_sys::Promise, Option<Read>) {
-    let now = |r: Read| (js_sys::Promise::resolve(&JsValue::NULL), Some(r));
+/// (bytes the page holds, a file known to be too large); for a big file,
+/// only its first bytes are read, and the `File` goes to the workers.
+fn start(src: &Source) -> (js_sys::Promise, Option<Read>, Option<(JsValue, f64)>) {
+    let now = |r: Read| (js_sys::Promise::resolve(&JsValue::NULL), Some(r), None);
     match src {
         Source::File(_, _, Some(size)) if *size > MAX_FILE_BYTES => now(Read::TooLarge(*size)),
-        Source::File(f, ..) => (f.array_buffer(), None),
+        Source::File(f, _, Some(size)) if *size >= BLOB_BYTES => match f.slice_with_i32_and_i32(0, 64) {
+            Ok(head) => (head.array_buffer(), None, Some((f.clone().into(), *size))),
+            Err(_) => (f.array_buffer(), None, None),
+        },
+        Source::File(f, ..) => (f.array_buffer(), None, None),
         Source::Static(_, b) => now(Read::Bytes(Uint8Array::from(*b).into(), b.len() as f64)),
         Source::Owned(_, b) => now(Read::Bytes(Uint8Array::from(b.as_slice()).into(), b.len() as f64)),
+    }
+}
+
+/// A read of a big file's first bytes, as the file the workers read.
+fn with_file(read: Read, blob: Option<(JsValue, f64)>) -> Read {
+    match (read, blob) {
+        (Read::Bytes(head, _), Some((file, size))) => {
+            Read::Blob { prefix: head.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec).unwrap_or_default(), file, size }
+        }
+        (read, _) => read,
     }
 }
 
@@ -447,6 +499,9 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
             for (s, read) in files {
                 match read {
                     Read::Bytes(bytes, size) => arrived.extend(b.read_done(s, bytes, size, pool.size())),
+                    Read::Blob { prefix, file, size } => {
+                        arrived.extend(b.blob_done(s, &prefix, file, size, pool.size()))
+                    }
                     Read::TooLarge(size) => arrived.extend(b.unreadable(s, too_large(size), size)),
                     Read::Failed(why) => {
                         arrived.extend(b.unreadable(s, format!("the browser could not read the file: {why}"), 0.0))
@@ -474,6 +529,10 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
                         arrived.extend(b.failed(seq, format!("the file could not be read: {why}"), 0.0));
                     }
                     FileReply::Retry { seq } => arrived.extend(requeue(b, seq)),
+                    FileReply::Unreadable { seq, why } => {
+                        b.held.remove(&seq);
+                        arrived.extend(b.failed(seq, format!("the browser could not read the file: {why}"), 0.0));
+                    }
                 }
             }
             if trapped {

@@ -4,9 +4,12 @@
 //! answers in order ([`crate::engine::Reorder`], `Dataset::open_result`).
 //!
 //! The page reads the files and *transfers* their bytes: handing a `File`
-//! itself to a worker costs the page about 0.3 ms per file in Chromium (each
-//! blob is registered for the other context), more than reading it, while a
-//! transferred `ArrayBuffer` costs nothing (measured, docs/benchmarks.md).
+//! itself to a worker costs the page about 0.3-0.5 ms per file in Chromium
+//! (each blob is registered for the other context), more than reading it,
+//! while a transferred `ArrayBuffer` costs nothing (measured,
+//! docs/benchmarks.md). A big file is the exception: its `File` goes to the
+//! workers, which read it themselves, so the page never holds or copies its
+//! bytes (several workers reading parts of it each need all of them).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -58,6 +61,9 @@ pub enum FileReply {
     Done { seq: u64, bytes: JsAnswer, size: f64 },
     /// Reading the file failed (or the module trapped on it).
     Failed { seq: u64, why: String },
+    /// The worker could not read the file it was handed (a big file the
+    /// page did not read itself); the worker is fine.
+    Unreadable { seq: u64, why: String },
     /// Not read: the worker stopped before it; it must be sent again.
     Retry { seq: u64 },
 }
@@ -66,6 +72,9 @@ pub enum FileReply {
 pub enum Read {
     /// Its bytes (a `Uint8Array`, to be transferred to a worker) and size.
     Bytes(JsValue, f64),
+    /// A big file the workers read themselves: its first bytes (to tell how
+    /// to split it), the `File`, and its size.
+    Blob { prefix: Vec<u8>, file: JsValue, size: f64 },
     /// Larger than the page reads; not opened.
     TooLarge(f64),
     /// The browser could not read it.
@@ -357,6 +366,9 @@ fn read_reply(worker: usize, data: &JsValue) -> Reply {
             }
             if let Some(why) = get(&r, "error").as_string() {
                 return FileReply::Failed { seq, why };
+            }
+            if let Some(why) = get(&r, "unreadable").as_string() {
+                return FileReply::Unreadable { seq, why };
             }
             let out = get(&r, "out");
             if out.is_instance_of::<Uint8Array>() {

@@ -68,6 +68,9 @@ const tStart = Date.now();
 await page.goto(server.url);
 await page.waitForSelector('[data-testid="app"][data-state="idle"]');
 const firstRender = Date.now() - tStart;
+// A person takes more than a second to pick files; the ingest workers warm up
+// meanwhile (worker_warm_up in src/main.rs). WARM=0 drops at once.
+await page.waitForTimeout(Number(process.env.WARM ?? 1000));
 // PROFILE=load or PROFILE=filter: a CPU profile of the page during the load,
 // or during the filter change, summed by function.
 const cdp = process.env.PROFILE ? await context.newCDPSession(page) : null;
