@@ -1,9 +1,10 @@
 //! Loading through the ingest workers: the page reads the files (the
 //! cheapest way to get a file's bytes to a worker is to read it here and
 //! transfer them), the workers parse, and the page merges their answers in
-//! the order the files were given. A big archive or mailbox is read in parts
-//! by several workers side by side ([`crate::engine::split_count`]); its
-//! parts merge in order like files.
+//! the order the files were given. A big file (see [`BLOB_BYTES`]) is read by
+//! the workers themselves, from its `File`. A big archive or mailbox is read
+//! in parts by several workers side by side ([`crate::engine::split_count`]);
+//! its parts merge in order like files.
 //!
 //! Every file takes [`STRIDE`] sequence numbers: part `k` of a file answers
 //! under its first number plus `k`, and the numbers a file does not use are
