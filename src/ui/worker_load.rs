@@ -450,16 +450,9 @@ pub(super) async fn drive_workers(state: AppState, pool: &mut Pool, slicer: &mut
             }
             return;
         }
-        // Replies already queued are taken without yielding, and a reply that
-        // only brings bytes merges nothing: the loop itself gives the browser
-        // its turn once the slice is used up (tasks of 50-90 ms otherwise).
-        if slicer.due() {
-            slicer.pause(0).await;
-        }
         // Starting a read costs the page ~0.35 ms (its name, the read itself):
-        // a few batches per turn, the rest as replies come in.
-        // Its own budget, not what is left of the slice: reads kept in
-        // flight are what the load waits on.
+        // a few batches per turn, the rest as replies come in. Reads have a
+        // budget of their own, not what is left of the slice.
         let deadline = js_sys::Date::now() + READ_START_MS;
         while b.reading < READS_IN_FLIGHT
             && b.ready_bytes < READY_BYTES
@@ -474,6 +467,14 @@ pub(super) async fn drive_workers(state: AppState, pool: &mut Pool, slicer: &mut
                 return;
             }
             continue;
+        }
+        // Replies already queued are taken without yielding, and a reply that
+        // only brings bytes merges nothing: the loop itself gives the browser
+        // its turn once the slice is used up (tasks of 50-90 ms otherwise),
+        // after the reads it could start are started (they are what a load of
+        // many files waits on).
+        if slicer.due() {
+            slicer.pause(0).await;
         }
         if arrived.is_empty() {
             let reply = pool.next().await;
