@@ -6,6 +6,7 @@
 //! summed and sorts them on first use, once, wherever that happens (in the
 //! page, in the task that shows the table that needs them).
 
+use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::{Mutex, OnceLock};
@@ -16,13 +17,14 @@ pub struct Sorted<T> {
     unsorted: Mutex<Vec<T>>,
     /// The rows in order, once read.
     rows: OnceLock<Vec<T>>,
-    /// Puts rows in order.
-    order: fn(&mut [T]),
+    /// The order: a total one (no two rows equal), so any sort, and the
+    /// selection [`Sorted::first`] makes, gives the same rows in the same order.
+    order: fn(&T, &T) -> Ordering,
 }
 
 impl<T> Sorted<T> {
-    /// Rows to be put in order by `order` when first read.
-    pub fn new(rows: Vec<T>, order: fn(&mut [T])) -> Sorted<T> {
+    /// Rows to be put in `order` (a total order) when first read.
+    pub fn new(rows: Vec<T>, order: fn(&T, &T) -> Ordering) -> Sorted<T> {
         Sorted { unsorted: Mutex::new(rows), rows: OnceLock::new(), order }
     }
 
@@ -39,8 +41,42 @@ impl<T> Sorted<T> {
         self.rows.get_or_init(|| {
             // A poisoned lock (a panic while sorting) still holds the rows.
             let mut v = std::mem::take(&mut *self.unsorted.lock().unwrap_or_else(|e| e.into_inner()));
-            (self.order)(&mut v);
+            v.sort_unstable_by(self.order);
             v
+        })
+    }
+
+    /// Reads the rows in whatever order they are in now, for what does not
+    /// depend on it (a maximum, a sum), without sorting them.
+    pub fn with_any_order<R>(&self, f: impl FnOnce(&[T]) -> R) -> R {
+        match self.rows.get() {
+            Some(rows) => f(rows),
+            None => f(&self.unsorted.lock().unwrap_or_else(|e| e.into_inner())),
+        }
+    }
+
+    /// The first `n` rows in order. Before the rows are sorted they are
+    /// selected (linear in the rows, where sorting them all is not): a table
+    /// showing the first 50 of 47,000 addresses need not sort them.
+    pub fn first(&self, n: usize) -> Vec<T>
+    where
+        T: Clone,
+    {
+        if let Some(rows) = self.rows.get() {
+            return rows[..n.min(rows.len())].to_vec();
+        }
+        self.with_any_order(|rows| {
+            let mut idx: Vec<usize> = (0..rows.len()).collect();
+            let order = |a: &usize, b: &usize| (self.order)(&rows[*a], &rows[*b]);
+            if n == 0 {
+                return Vec::new();
+            }
+            if n < idx.len() {
+                idx.select_nth_unstable_by(n - 1, order);
+                idx.truncate(n);
+            }
+            idx.sort_unstable_by(order);
+            idx.into_iter().map(|i| rows[i].clone()).collect()
         })
     }
 }
@@ -55,7 +91,7 @@ impl<T> Deref for Sorted<T> {
 
 impl<T> Default for Sorted<T> {
     fn default() -> Sorted<T> {
-        Sorted::new(Vec::new(), |_| {})
+        Sorted::new(Vec::new(), |_, _| Ordering::Equal)
     }
 }
 
@@ -94,7 +130,7 @@ mod tests {
 
     #[test]
     fn sorts_once_on_first_read_and_counts_without_sorting() {
-        let s = Sorted::new(vec![3, 1, 2], |v| v.sort_unstable());
+        let s = Sorted::new(vec![3, 1, 2], Ord::cmp);
         assert_eq!(s.count(), 3);
         assert!(s.rows.get().is_none(), "counting does not sort");
         assert_eq!(&*s, &[1, 2, 3]);
@@ -103,5 +139,20 @@ mod tests {
         let c = s.clone();
         assert_eq!(c, s);
         assert_eq!(format!("{c:?}"), "[1, 2, 3]");
+    }
+
+    #[test]
+    fn the_first_rows_are_selected_without_sorting_and_match_the_sort() {
+        let rows: Vec<u32> = (0..1000).map(|i| (i * 7919) % 1009).collect();
+        let mut want = rows.clone();
+        want.sort_unstable();
+        for n in [0, 1, 50, 999, 1000, 2000] {
+            let s = Sorted::new(rows.clone(), Ord::cmp);
+            assert_eq!(s.first(n), want[..n.min(want.len())], "first {n}");
+            assert!(s.rows.get().is_none(), "selecting does not sort");
+            assert_eq!(s.with_any_order(|r| r.iter().max().copied()), want.last().copied());
+            // Once sorted, the same rows.
+            assert_eq!(&s[..n.min(want.len())], s.first(n).as_slice());
+        }
     }
 }

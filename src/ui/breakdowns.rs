@@ -7,7 +7,7 @@ use super::state::{AppState, StageView};
 use super::tables::{bar, selector, SelectRow, SortHeader};
 use crate::analysis::explain::explain;
 use crate::analysis::table::{top_indices, SortState};
-use crate::analysis::{BreakdownRow, FilterField};
+use crate::analysis::{BreakdownRow, FilterField, Sorted};
 use crate::format;
 
 /// One card per result type present: what it means and what to fix.
@@ -77,6 +77,33 @@ impl Kind {
         })
     }
 
+    /// The address and MX lists, which are sorted only when something needs
+    /// them all in order (47,000 sending IPs at 64k reports: sorting them was
+    /// the longest stage of a load); `None` for the policies.
+    fn with_long_list<T>(self, stage: &StageView, f: impl FnOnce(&Sorted<BreakdownRow>) -> T) -> Option<T> {
+        stage.snapshot.with(|snap| {
+            let o = &snap.overview;
+            match self {
+                Kind::Policy => None,
+                Kind::ReceivingMx => Some(f(&o.receiving_mx)),
+                Kind::ReceivingIp => Some(f(&o.receiving_ip)),
+                Kind::SendingIp => Some(f(&o.sending_ip)),
+            }
+        })
+    }
+
+    /// The first `n` rows in the overview's order.
+    fn first(self, stage: &StageView, n: usize) -> Vec<BreakdownRow> {
+        self.with_long_list(stage, |list| list.first(n))
+            .unwrap_or_else(|| self.with_rows(stage, |rows| rows.iter().take(n).cloned().collect()))
+    }
+
+    /// How many rows, and the most failed sessions of any, without sorting.
+    fn count_and_max(self, stage: &StageView) -> (usize, u128) {
+        let of = |rows: &[BreakdownRow]| (rows.len(), rows.iter().map(|r| r.failed).max().unwrap_or(0));
+        self.with_long_list(stage, |list| list.with_any_order(of)).unwrap_or_else(|| self.with_rows(stage, of))
+    }
+
     /// The filter field a row selects, exactly.
     fn field(self) -> FilterField {
         match self {
@@ -108,18 +135,19 @@ fn BreakdownTable(title: &'static str, kind: Kind, with_successful: bool) -> imp
     let sort = RwSignal::new(SortState::new("failed", true));
     let rows = move || {
         let sort = sort.get();
-        kind.with_rows(&stage, |rows| {
-            if sort == SortState::new("failed", true) {
-                // The overview's own order: most failed first (ties by
-                // successful, then key, which the stable sort keeps).
-                rows.iter().take(TOP).cloned().collect::<Vec<_>>()
-            } else {
+        if sort == SortState::new("failed", true) {
+            // The overview's own order: most failed first (ties by
+            // successful, then key).
+            kind.first(&stage, TOP)
+        } else {
+            kind.with_rows(&stage, |rows| {
                 top_indices(rows, &sort, TOP).into_iter().map(|i| rows[i].clone()).collect::<Vec<_>>()
-            }
-        })
+            })
+        }
     };
-    let max = Signal::derive(move || kind.with_rows(&stage, |rows| rows.iter().map(|r| r.failed).max().unwrap_or(0)));
-    let total = move || kind.with_rows(&stage, <[BreakdownRow]>::len);
+    let count_and_max = Memo::new(move |_| kind.count_and_max(&stage));
+    let max = Signal::derive(move || count_and_max.get().1);
+    let total = move || count_and_max.get().0;
     let any = move || total() > 0;
     view! {
         <section class="panel">
