@@ -265,6 +265,7 @@ impl Books {
 
     /// Books a big file the workers read themselves (`file` is its `File`).
     fn blob_done(&mut self, seq: u64, prefix: &[u8], file: JsValue, size: f64, workers: usize) -> Vec<(u64, Arrived)> {
+        count_worker_read();
         self.book(seq, prefix, file, size, 0.0, workers)
     }
 
@@ -361,17 +362,28 @@ impl Books {
 
 thread_local! {
     static SPLIT_FILES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static WORKER_READ_FILES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Counts a file read in parts on the app root (`data-split-files`), so the
 /// browser tests can tell that a big archive really went to several workers.
 fn count_split() {
-    let n = SPLIT_FILES.with(|c| {
+    count(&SPLIT_FILES, "data-split-files");
+}
+
+/// Counts a file the workers read from its `File` on the app root
+/// (`data-worker-read-files`), for the browser tests.
+fn count_worker_read() {
+    count(&WORKER_READ_FILES, "data-worker-read-files");
+}
+
+fn count(counter: &'static std::thread::LocalKey<std::cell::Cell<usize>>, attribute: &str) {
+    let n = counter.with(|c| {
         c.set(c.get() + 1);
         c.get()
     });
     if let Some(app) = document().query_selector("[data-testid=app]").ok().flatten() {
-        let _ = app.set_attribute("data-split-files", &n.to_string());
+        let _ = app.set_attribute(attribute, &n.to_string());
     }
 }
 

@@ -200,10 +200,31 @@ test('a big zip and a big mailbox are read in parts by several workers and match
     await waitReady(page);
     c.eq(await page.getAttribute('[data-testid="app"]', 'data-engine'), 'workers', 'engine');
     c.eq(await page.getAttribute('[data-testid="app"]', 'data-split-files'), '1', 'the file was read in parts');
+    c.eq(await page.getAttribute('[data-testid="app"]', 'data-worker-read-files'), '1', 'the workers read the file themselves');
     await checkAgainstExpected(page, expected, files.length, c);
   }
   c.done();
 }, () => Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => 2 }));
+
+test('a big file of JSON documents is read whole by a worker, from its File', async (page) => {
+  const c = new Check();
+  if (!HAVE_SHARED) throw new Skip('../shared is not beside the repository');
+  const { files, expected } = generate('big-json', ['--reports', '2500', '--containers', 'json', '--seed', '33']);
+  // Every report of the corpus, one document after another, in one file.
+  const big = path.join(tmp, 'big-json-all.json');
+  fs.writeFileSync(big, files.map((f) => fs.readFileSync(f, 'utf8').trim()).join('\n'));
+  c.ok(fs.statSync(big).size > 1 << 20, 'the file is big enough to go to a worker as a File');
+  await page.setInputFiles('[data-testid="file-input"]', [big]);
+  await waitReady(page);
+  c.eq(await page.getAttribute('[data-testid="app"]', 'data-worker-read-files'), '1', 'the workers read the file themselves');
+  c.eq(await page.getAttribute('[data-testid="app"]', 'data-split-files'), null, 'a JSON file is not split');
+  c.eq(await kpi(page, 'kpi-reports'), expected.unique_reports, 'kpi-reports');
+  c.eq(await kpi(page, 'kpi-successful'), expected.total_successful, 'kpi-successful');
+  c.eq(await kpi(page, 'kpi-failed'), expected.total_failed, 'kpi-failed');
+  const types = Object.fromEntries((await hookRows(page, 'result-type-row')).map((r) => [r.resultType, +r.sessions]));
+  c.eq(types, expected.by_result_type, 'result-type rows');
+  c.done();
+});
 
 test('real e-mails load with the numbers of their attachments', async (page) => {
   const c = new Check();
