@@ -3,6 +3,7 @@
 use std::cmp::Ordering;
 
 use super::aggregate::{DomainRow, FailureView, OrgRow, ResultTypeRow};
+use super::sorted::first_indices;
 
 /// The value a cell sorts by.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,18 +64,8 @@ impl SortState {
 /// The first `n` of [`sorted_indices`], without sorting the rest: a table
 /// that shows 50 of 47,000 rows selects them, then sorts only those.
 pub fn top_indices<T: Sortable>(rows: &[T], sort: &SortState, n: usize) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..rows.len()).collect();
     // Ties broken by position: the same rows, in the same order, as the stable sort.
-    let order = |a: &usize, b: &usize| row_order(rows, sort, *a, *b).then(a.cmp(b));
-    if n < idx.len() {
-        if n == 0 {
-            return Vec::new();
-        }
-        idx.select_nth_unstable_by(n - 1, order);
-        idx.truncate(n);
-    }
-    idx.sort_unstable_by(order);
-    idx
+    first_indices(rows.len(), n, |a, b| row_order(rows, sort, *a, *b).then(a.cmp(b)))
 }
 
 /// Row indices of `rows` in the order `sort` asks for. Stable: ties keep their order.
