@@ -71,6 +71,12 @@ impl<'a> Obj<'a> {
         self.0.iter().rev().find(|(k, _)| k == key).is_none_or(|(_, v)| matches!(v, JVal::Null))
     }
 
+    /// The same object as a `serde_json::Value` (inserting in document order
+    /// keeps the last of duplicate keys).
+    pub fn to_value(&self) -> Value {
+        Value::Object(self.0.iter().map(|(k, v)| (k.as_ref().to_owned(), v.to_value())).collect())
+    }
+
     /// The remaining members, sorted by key, the last of duplicates kept.
     pub fn into_sorted(self) -> Vec<(String, JVal<'a>)> {
         let mut out: Vec<(String, JVal<'a>)> = Vec::with_capacity(self.0.len());
@@ -106,8 +112,7 @@ impl JVal<'_> {
             JVal::Num(n) => n.to_value(),
             JVal::Str(s) => Value::String(s.as_ref().to_owned()),
             JVal::Arr(items) => Value::Array(items.iter().map(JVal::to_value).collect()),
-            // Inserting in document order keeps the last of duplicate keys.
-            JVal::Obj(obj) => Value::Object(obj.0.iter().map(|(k, v)| (k.as_ref().to_owned(), v.to_value())).collect()),
+            JVal::Obj(obj) => obj.to_value(),
         }
     }
 }

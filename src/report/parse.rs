@@ -347,7 +347,7 @@ fn report_from_value(cx: &mut Cx, value: JVal<'_>, raw: &[u8]) -> Result<Report,
         other => return Err(ReportError::NotAnObject { found: other.type_name() }),
     };
     // Computed before the value is taken apart, and only when it is needed.
-    let content = obj.is_absent_or_null("report-id").then(|| content_key(&JVal::Obj(obj.clone()).to_value()));
+    let content = obj.is_absent_or_null("report-id").then(|| content_key(&obj.to_value()));
 
     let date_path = root.key("date-range");
     let date_range = match obj.take("date-range") {
