@@ -180,6 +180,11 @@ async fn drive(state: AppState) {
     state.bump();
 }
 
+/// The error row of a file the browser could not read (on the page or in a worker).
+pub(super) fn could_not_read(why: &str) -> String {
+    format!("the browser could not read the file: {why}")
+}
+
 /// The error row of a file over [`MAX_FILE_BYTES`].
 pub(super) fn too_large(size: f64) -> String {
     format!(
@@ -249,9 +254,8 @@ async fn load_one(state: AppState, slicer: &mut Slicer, src: &Source, content: &
             return;
         }
         (Content::Failed(why), _) => {
-            let why = format!("the browser could not read the file: {why}");
             state.data.update_value(|d| {
-                d.add_unreadable(&name, size as usize, &why);
+                d.add_unreadable(&name, size as usize, &could_not_read(why));
             });
             return;
         }

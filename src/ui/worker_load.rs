@@ -19,7 +19,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::loader::{settled_bytes, too_large, Slicer, Source, CANCELLED, MAX_FILE_BYTES, READ_BATCH};
+use super::loader::{could_not_read, settled_bytes, too_large, Slicer, Source, CANCELLED, MAX_FILE_BYTES, READ_BATCH};
 use super::state::AppState;
 use super::workers::{FileReply, JsAnswer, Mailbox, Outgoing, Pool, Read, Reply};
 use crate::engine::{split_count, ChunkReader, Reorder, MAX_SPLIT};
@@ -517,9 +517,7 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
                         arrived.extend(b.blob_done(s, &prefix, file, size, pool.size()))
                     }
                     Read::TooLarge(size) => arrived.extend(b.unreadable(s, too_large(size), size)),
-                    Read::Failed(why) => {
-                        arrived.extend(b.unreadable(s, format!("the browser could not read the file: {why}"), 0.0))
-                    }
+                    Read::Failed(why) => arrived.extend(b.unreadable(s, could_not_read(&why), 0.0)),
                 }
             }
         }
@@ -545,7 +543,7 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
                     FileReply::Retry { seq } => arrived.extend(requeue(b, seq)),
                     FileReply::Unreadable { seq, why } => {
                         b.held.remove(&seq);
-                        arrived.extend(b.failed(seq, format!("the browser could not read the file: {why}"), 0.0));
+                        arrived.extend(b.failed(seq, could_not_read(&why), 0.0));
                     }
                 }
             }
