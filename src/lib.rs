@@ -12,6 +12,7 @@ pub mod format;
 pub mod ingest;
 pub mod report;
 pub mod samples;
+pub mod sort;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -278,7 +278,7 @@ fn add_breakdown(map: &mut HashMap<String, BreakdownRow>, key: &str, successful:
 }
 
 fn sorted_breakdown(mut v: Vec<BreakdownRow>) -> Vec<BreakdownRow> {
-    v.sort_unstable_by(order_breakdown);
+    crate::sort::sort_by(&mut v, order_breakdown);
     v
 }
 
@@ -462,7 +462,7 @@ impl Parts {
     pub fn assemble(self) -> Overview {
         let mut domains = self.domains;
         for row in &mut domains {
-            row.daily.sort_by_key(|(d, _)| *d);
+            crate::sort::sort_by_key(&mut row.daily, |(d, _)| *d);
             row.daily.dedup_by(|next, kept| {
                 if next.0 == kept.0 {
                     kept.1.successful += next.1.successful;
@@ -473,11 +473,15 @@ impl Parts {
                 }
             });
         }
-        domains.sort_by(|a, b| b.totals.sessions().cmp(&a.totals.sessions()).then_with(|| a.domain.cmp(&b.domain)));
+        crate::sort::sort_by(&mut domains, |a, b| {
+            b.totals.sessions().cmp(&a.totals.sessions()).then_with(|| a.domain.cmp(&b.domain))
+        });
         let mut orgs = self.orgs;
-        orgs.sort_by(|a, b| b.reports.cmp(&a.reports).then_with(|| a.org.cmp(&b.org)));
+        crate::sort::sort_by(&mut orgs, |a, b| b.reports.cmp(&a.reports).then_with(|| a.org.cmp(&b.org)));
         let mut result_types = self.result_types;
-        result_types.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.result_type.cmp(&b.result_type)));
+        crate::sort::sort_by(&mut result_types, |a, b| {
+            b.sessions.cmp(&a.sessions).then_with(|| a.result_type.cmp(&b.result_type))
+        });
         Overview {
             kpis: self.kpis,
             domains,
@@ -540,7 +544,7 @@ fn timeline(days: HashMap<Day, Totals>) -> Vec<DayRow> {
     };
     if last.0 - first.0 > 3700 {
         let mut v: Vec<DayRow> = days.into_iter().map(|(day, totals)| DayRow { day, totals, has_data: true }).collect();
-        v.sort_by_key(|r| r.day);
+        crate::sort::sort_by_key(&mut v, |r| r.day);
         return v;
     }
     (first.0..=last.0)

@@ -253,7 +253,7 @@ pub fn judge(gathered: &FindingFacts) -> Vec<Finding> {
         silent_reporters(&mut out, domain, d, last);
     }
     policy_checks(&mut out, &gathered.history);
-    out.sort_by(|a, b| {
+    crate::sort::sort_by(&mut out, |a, b| {
         a.severity.cmp(&b.severity).then_with(|| b.sessions.cmp(&a.sessions)).then_with(|| a.domain.cmp(&b.domain))
     });
     out

@@ -41,7 +41,7 @@ impl<T> Sorted<T> {
         self.rows.get_or_init(|| {
             // A poisoned lock (a panic while sorting) still holds the rows.
             let mut v = std::mem::take(&mut *self.unsorted.lock().unwrap_or_else(|e| e.into_inner()));
-            v.sort_unstable_by(self.order);
+            crate::sort::sort_by(&mut v, self.order);
             v
         })
     }
@@ -66,28 +66,12 @@ impl<T> Sorted<T> {
             return rows[..n.min(rows.len())].to_vec();
         }
         self.with_any_order(|rows| {
-            first_indices(rows.len(), n, |a, b| (self.order)(&rows[*a], &rows[*b]))
+            crate::sort::first(rows.len(), n, &|a, b| (self.order)(&rows[a], &rows[b]))
                 .into_iter()
                 .map(|i| rows[i].clone())
                 .collect()
         })
     }
-}
-
-/// The indices `0..len` of the first `n` rows under `order` (a total order
-/// on indices), in that order: the `n` are selected, then only they are
-/// sorted, linear in `len` where sorting every row is not.
-pub(super) fn first_indices(len: usize, n: usize, order: impl Fn(&usize, &usize) -> Ordering) -> Vec<usize> {
-    if n == 0 {
-        return Vec::new();
-    }
-    let mut idx: Vec<usize> = (0..len).collect();
-    if n < len {
-        idx.select_nth_unstable_by(n - 1, &order);
-        idx.truncate(n);
-    }
-    idx.sort_unstable_by(order);
-    idx
 }
 
 impl<T> Deref for Sorted<T> {

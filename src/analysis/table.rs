@@ -3,7 +3,6 @@
 use std::cmp::Ordering;
 
 use super::aggregate::{DomainRow, FailureView, OrgRow, ResultTypeRow};
-use super::sorted::first_indices;
 
 /// The value a cell sorts by.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,14 +64,12 @@ impl SortState {
 /// that shows 50 of 47,000 rows selects them, then sorts only those.
 pub fn top_indices<T: Sortable>(rows: &[T], sort: &SortState, n: usize) -> Vec<usize> {
     // Ties broken by position: the same rows, in the same order, as the stable sort.
-    first_indices(rows.len(), n, |a, b| row_order(rows, sort, *a, *b).then(a.cmp(b)))
+    crate::sort::first(rows.len(), n, &|a, b| row_order(rows, sort, a, b).then(a.cmp(&b)))
 }
 
 /// Row indices of `rows` in the order `sort` asks for. Stable: ties keep their order.
 pub fn sorted_indices<T: Sortable>(rows: &[T], sort: &SortState) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..rows.len()).collect();
-    idx.sort_by(|&a, &b| row_order(rows, sort, a, b));
-    idx
+    crate::sort::order(rows.len(), &|a, b| row_order(rows, sort, a, b))
 }
 
 /// How rows `a` and `b` compare under `sort` (equal on a tie).

@@ -102,7 +102,7 @@ impl Findings {
         self.facts.push((k.to_owned(), v.into()));
     }
     pub fn finish(mut self, kind: Kind) -> Verdict {
-        self.findings.sort_by_key(|f| (f.severity, f.line));
+        crate::sort::sort_by_key(&mut self.findings, |f| (f.severity, f.line));
         let valid = kind != Kind::Unknown && !self.findings.iter().any(|f| f.severity == Severity::Error);
         Verdict { kind, valid, findings: self.findings, facts: self.facts }
     }

@@ -144,7 +144,7 @@ impl DomainAcc {
             let mut lines: Vec<String> = p.policy.policy_string.iter().map(|l| l.trim().to_owned()).collect();
             if is_sts {
                 // Line order differs between reporters (Google keeps the file's order); compare as a set.
-                lines.sort();
+                crate::sort::sort(&mut lines);
             }
             let key = (p.policy.policy_type.as_str().to_owned(), lines.join("\n"));
             self.last = Some(LastPolicy {
@@ -222,7 +222,7 @@ impl DomainAcc {
             });
         }
         let mut policies: Vec<SeenPolicy> = self.seen.values().cloned().collect();
-        policies.sort_by_key(|p| (p.first, p.last));
+        crate::sort::sort_by_key(&mut policies, |p| (p.first, p.last));
         let sts_versions = policies.iter().filter(|p| p.policy_type == "sts").count();
         if sts_versions > 1 {
             insights.push(Insight {

@@ -235,7 +235,7 @@ impl ContentType {
         if pieces.is_empty() {
             return None;
         }
-        pieces.sort_by_key(|p| p.0);
+        crate::sort::sort_by_key(&mut pieces, |p| p.0);
         let mut out = String::new();
         for (i, encoded, v) in pieces {
             if encoded {

@@ -283,8 +283,7 @@ fn scan_local_headers(b: &[u8], limit: usize, mut budget: usize) -> Result<Vec<E
 /// starting inside another is a bomb built from one piece of data read many
 /// times. Returns the kept entries, in directory order, and how many were dropped.
 pub fn without_overlaps(entries: Vec<Entry>) -> (Vec<Entry>, usize) {
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by_key(|&i| (entries[i].data_start(), i));
+    let order = crate::sort::order(entries.len(), &|a, b| entries[a].data_start().cmp(&entries[b].data_start()));
     let mut keep = vec![false; entries.len()];
     let mut end = 0u64;
     for i in order {

@@ -64,7 +64,7 @@ impl Policy {
         if mx.is_empty() {
             mx = self.mx_host.iter().map(|m| m.trim().to_ascii_lowercase()).collect();
         }
-        mx.sort();
+        crate::sort::sort(&mut mx);
         mx
     }
 }
@@ -133,7 +133,7 @@ impl Report {
             }
         }
         let mut out: Vec<String> = seen.into_iter().filter(|(_, n)| *n > 1).map(|(d, _)| d.into_owned()).collect();
-        out.sort();
+        crate::sort::sort(&mut out);
         out
     }
 }

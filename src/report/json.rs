@@ -86,7 +86,7 @@ impl<'a> Obj<'a> {
                 None => out.push((k.into_owned(), v)),
             }
         }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
         out
     }
 }

@@ -170,7 +170,7 @@ fn content_key(v: &Value) -> u64 {
         match v {
             Value::Object(m) => {
                 let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
+                crate::sort::sort(&mut keys);
                 out.push(b'{');
                 for k in keys {
                     out.extend_from_slice(Value::String(k.clone()).to_string().as_bytes());

@@ -105,12 +105,12 @@ pub fn FilterBar() -> impl IntoView {
     let all = move || stage.all.get().overview;
     let domains = Signal::derive(move || {
         let mut v: Vec<String> = all().domains.iter().map(|d| d.domain.clone()).collect();
-        v.sort();
+        crate::sort::sort(&mut v);
         v
     });
     let orgs = Signal::derive(move || {
         let mut v: Vec<String> = all().orgs.iter().map(|o| o.org.clone()).collect();
-        v.sort();
+        crate::sort::sort(&mut v);
         v
     });
     let policies = Signal::derive(move || all().policies.iter().map(|p| p.key.clone()).collect());
