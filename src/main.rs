@@ -22,12 +22,28 @@ pub fn worker_ingest(name: &str, bytes: &[u8]) -> Vec<u8> {
     tlsrpt_viewer::engine::ingest_encoded(name, bytes)
 }
 
-/// Called by an ingest worker for part `part` of `parts` of a big archive or
-/// mailbox ([`tlsrpt_viewer::engine::ingest_part_encoded`]).
+// The big file whose parts this worker reads, kept in the module between
+// parts: handing it over with every part copied the whole file into wasm
+// memory once per part (41 MB eight times for a 100k-report zip).
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    static HELD: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Called by an ingest worker when it is given a big file to read in parts:
+/// keeps its bytes for [`worker_ingest_held`] (an empty array lets them go).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
-pub fn worker_ingest_part(name: &str, bytes: &[u8], part: usize, parts: usize) -> Vec<u8> {
-    tlsrpt_viewer::engine::ingest_part_encoded(name, bytes, part, parts)
+pub fn worker_hold(bytes: Vec<u8>) {
+    HELD.with(|h| *h.borrow_mut() = bytes);
+}
+
+/// Called by an ingest worker for part `part` of `parts` of the file it holds
+/// ([`worker_hold`]): [`tlsrpt_viewer::engine::ingest_part_encoded`] on its bytes.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+pub fn worker_ingest_held(name: &str, part: usize, parts: usize) -> Vec<u8> {
+    HELD.with(|h| tlsrpt_viewer::engine::ingest_part_encoded(name, &h.borrow(), part, parts))
 }
 
 /// Called once by each ingest worker as it starts: reads the bundled samples
