@@ -106,6 +106,17 @@ async function profileEnd(what) {
     }
     return names;
   };
+  // The whole profile: busy time, and the app's functions by inclusive time.
+  const whole = new Map();
+  let busy = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = (gaps[i] || 0) / 1000;
+    if (byNode.get(id).callFrame.functionName === '(idle)') return;
+    busy += dt;
+    for (const k of stack(id)) whole.set(k, (whole.get(k) || 0) + dt);
+  });
+  console.log(`  busy ${busy.toFixed(0)} ms in all, of ${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms profiled; by inclusive time:`);
+  for (const [k, ms] of [...whole.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${ms.toFixed(0).padStart(5)} ms  ${k.slice(0, 140)}`);
   let run = null;
   const flush = () => {
     if (run && run.ms > 50) {
@@ -190,6 +201,9 @@ const r = await page.evaluate(() => {
     // The longest catch-up of each stage of the views (src/ui/stages.rs).
     stages: performance.getEntriesByType('measure').filter((m) => m.name.startsWith('stage ') && m.startTime >= t0)
       .reduce((a, m) => ({ ...a, [m.name]: Math.max(a[m.name] || 0, Math.round(m.duration)) }), {}),
+    // All the stages' catch-ups during the load: what showing it cost the page.
+    stagesTotal: performance.getEntriesByType('measure').filter((m) => m.name.startsWith('stage ') && m.startTime >= t0)
+      .reduce((a, m) => ({ ms: a.ms + m.duration, n: a.n + 1 }), { ms: 0, n: 0 }),
     jsHeap: performance.memory ? performance.memory.usedJSHeapSize : null,
     wasm: globalThis.tlsrptWasm ? globalThis.tlsrptWasm.memory.buffer.byteLength : null,
   };
@@ -254,6 +268,7 @@ console.log(`first render ${firstRender} ms; drop to ready ${r.readyMs.toFixed(0
 console.log(`read floor (main thread, ArrayBuffers only) ${readFloor.ms.toFixed(0)} ms; ready at ${(r.readyMs / readFloor.ms).toFixed(2)}x the floor; engine ${r.engine}`);
 console.log(`longest task ${r.longestTask.toFixed(0)} ms (${r.longTasks} long tasks, ${r.over50} over 50 ms, ${r.over100} over 100 ms)`);
 console.log(`longest stage of the views: ${Object.entries(r.stages).map(([k, v]) => `${k.slice(6)}: ${v} ms`).join(', ')}`);
+console.log(`the views' catch-ups during the load: ${r.stagesTotal.n}, ${Math.round(r.stagesTotal.ms)} ms in all`);
 console.log(`memory after load: JS heap ${mb(r.jsHeap)} + wasm ${mb(r.wasm)} = ${mb((r.jsHeap || 0) + (r.wasm || 0))}`);
 console.log(`filter change shown in ${filterMs.toFixed(0)} ms; median of ${filterRuns.length} ${median.toFixed(0)} ms (${filterRuns.map((x) => x.toFixed(0)).join(', ')})`);
 await context.close();

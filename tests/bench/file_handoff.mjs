@@ -4,6 +4,9 @@
 //   main   the page reads every file (arrayBuffer, 512 at a time)
 //   async  two workers get the Files in batches of 64 and read them (arrayBuffer)
 //   sync   the same, read with FileReaderSync
+//   concat the page joins 256 files at a time into one Blob (new Blob(files))
+//          and reads that: one read where there were 256
+//   concatw the same joined Blobs posted to two workers, which read them
 // For the worker modes, `postMs` is what posting the Files cost the page.
 // Usage: node tests/bench/file_handoff.mjs CORPUS_DIR
 import fs from 'node:fs';
@@ -28,6 +31,8 @@ fs.writeFileSync(path.join(site, 'reader.js'), `onmessage = async (e) => {
   if (mode === 'sync') {
     const r = new FileReaderSync();
     for (const f of files) bytes += r.readAsArrayBuffer(f).byteLength;
+  } else if (files instanceof Blob) {
+    bytes += (await files.arrayBuffer()).byteLength;
   } else {
     for (const b of await Promise.all(files.map((f) => f.arrayBuffer()))) bytes += b.byteLength;
   }
@@ -36,7 +41,7 @@ fs.writeFileSync(path.join(site, 'reader.js'), `onmessage = async (e) => {
 
 const server = await serve(site);
 const context = await launch();
-for (const mode of ['main', 'async', 'sync', 'main', 'async', 'sync']) {
+for (const mode of ['main', 'concat', 'concatw', 'async', 'sync', 'main', 'concat', 'concatw', 'async', 'sync']) {
   const page = await context.newPage();
   await page.goto(server.url);
   await page.setInputFiles('#in', files, { timeout: 600_000 });
@@ -51,16 +56,24 @@ for (const mode of ['main', 'async', 'sync', 'main', 'async', 'sync']) {
       }
       return { ms: Math.round(performance.now() - t), bytes };
     }
+    if (mode === 'concat') {
+      for (let i = 0; i < list.length; i += 256) {
+        const parts = list.slice(i, i + 256);
+        bytes += (await new Blob(parts).arrayBuffer()).byteLength;
+      }
+      return { ms: Math.round(performance.now() - t), bytes };
+    }
     let postMs = 0;
     let next = 0;
     const workers = [0, 1].map(() => new Worker('reader.js'));
     await Promise.all(workers.map((w) => new Promise((resolve) => {
       const send = () => {
         if (next >= list.length) return resolve();
-        const batch = list.slice(next, next + 64);
-        next += 64;
+        const step = mode === 'concatw' ? 256 : 64;
         const t0 = performance.now();
-        w.postMessage({ files: batch, mode });
+        const batch = list.slice(next, next + step);
+        next += step;
+        w.postMessage({ files: mode === 'concatw' ? new Blob(batch) : batch, mode });
         postMs += performance.now() - t0;
       };
       w.onmessage = (e) => { bytes += e.data; send(); };
