@@ -133,7 +133,27 @@ fn header_len(d: &[u8]) -> Result<usize, GzipError> {
 /// Inflates a raw deflate stream into `out`, keeping `out.len() <= limit`.
 /// Returns the number of input bytes the stream occupied.
 pub fn inflate_raw(input: &[u8], out: &mut Vec<u8>, limit: usize) -> Result<usize, GzipError> {
-    let mut state = Box::<DecompressorOxide>::default();
+    // The decompressor's state is 11 KB of tables: allocated and zeroed once
+    // per thread, reset per stream (a report is one or two small streams).
+    thread_local! {
+        static STATE: std::cell::RefCell<Box<DecompressorOxide>> = std::cell::RefCell::new(Box::default());
+    }
+    STATE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut state) => {
+            state.init();
+            inflate_with(&mut state, input, out, limit)
+        }
+        // Not reentrant in practice; a fresh state if it ever were.
+        Err(_) => inflate_with(&mut Box::default(), input, out, limit),
+    })
+}
+
+fn inflate_with(
+    state: &mut DecompressorOxide,
+    input: &[u8],
+    out: &mut Vec<u8>,
+    limit: usize,
+) -> Result<usize, GzipError> {
     let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
     let mut in_pos = 0;
     let start = out.len();
@@ -148,7 +168,7 @@ pub fn inflate_raw(input: &[u8], out: &mut Vec<u8>, limit: usize) -> Result<usiz
     };
     grow(out, out_pos);
     loop {
-        let (status, consumed, written) = decompress(&mut state, &input[in_pos..], out, out_pos, flags);
+        let (status, consumed, written) = decompress(state, &input[in_pos..], out, out_pos, flags);
         in_pos += consumed;
         out_pos += written;
         match status {
