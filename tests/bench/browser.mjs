@@ -116,7 +116,7 @@ async function profileEnd(what) {
     for (const k of stack(id)) whole.set(k, (whole.get(k) || 0) + dt);
   });
   console.log(`  busy ${busy.toFixed(0)} ms in all, of ${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms profiled; by inclusive time:`);
-  for (const [k, ms] of [...whole.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${ms.toFixed(0).padStart(5)} ms  ${k.slice(0, 140)}`);
+  for (const [k, ms] of [...whole.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP || 25))) console.log(`    ${ms.toFixed(0).padStart(5)} ms  ${k.slice(0, 140)}`);
   let run = null;
   const flush = () => {
     if (run && run.ms > 50) {
@@ -146,7 +146,10 @@ async function traceStart() {
   traced = [];
   tracer.removeAllListeners('Tracing.dataCollected');
   tracer.on('Tracing.dataCollected', (e) => traced.push(...e.value));
-  await tracer.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
+  // TRACE=workers also samples every thread's JavaScript and wasm (the
+  // ingest workers included, which a page's CPU profile does not show).
+  const sampling = process.env.TRACE === 'workers' ? ',disabled-by-default-v8.cpu_profiler' : '';
+  await tracer.send('Tracing.start', { categories: `devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing${sampling}`, transferMode: 'ReportEvents' });
 }
 async function traceEnd(startMark, endMark) {
   if (!tracer) return;
@@ -157,6 +160,7 @@ async function traceEnd(startMark, endMark) {
   const [from, to] = [at(startMark) ?? 0, at(endMark) ?? Infinity];
   const events = traced.filter((e) => e.ph === 'X' && e.ts >= from && e.ts <= to);
   console.log(`traced ${startMark} to ${endMark}: ${((to - from) / 1000).toFixed(0)} ms`);
+  if (process.env.TRACE === 'workers') samplesByThread(from, to);
   // The renderer's main thread: the one with the most RunTask time.
   const byThread = new Map();
   for (const e of events) if (e.name === 'RunTask') byThread.set(`${e.pid}:${e.tid}`, (byThread.get(`${e.pid}:${e.tid}`) || 0) + e.dur);
@@ -175,6 +179,35 @@ async function traceEnd(startMark, endMark) {
       const what = [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, d]) => `${k} ${(d / 1000).toFixed(0)}`).join(', ');
       console.log(`    task of ${(t.dur / 1000).toFixed(0)} ms at ${((t.ts - from) / 1000).toFixed(0)} ms: ${what}`);
     }
+  }
+}
+// The sampled profiles in a trace (TRACE=workers), by thread: each thread's
+// functions by self time between two timestamps.
+function samplesByThread(from, to) {
+  const threads = new Map();
+  for (const e of traced) {
+    if (e.name !== 'ProfileChunk' || !e.args?.data?.cpuProfile) continue;
+    const key = `${e.pid}:${e.tid}`;
+    const t = threads.get(key) || { nodes: new Map(), time: e.args.data.timeDeltas ? null : null, ts: null, self: new Map(), busy: 0 };
+    threads.set(key, t);
+    const { cpuProfile, timeDeltas } = e.args.data;
+    for (const n of cpuProfile.nodes || []) t.nodes.set(n.id, n.callFrame);
+    if (t.ts === null) t.ts = threads.get(key).start ?? traced.find((x) => x.name === 'Profile' && `${x.pid}:${x.tid}` === key)?.args?.data?.startTime ?? e.ts;
+    (cpuProfile.samples || []).forEach((id, i) => {
+      t.ts += timeDeltas[i];
+      if (t.ts < from || t.ts > to) return;
+      const f = t.nodes.get(id);
+      const name = f ? f.functionName || '(anonymous)' : '?';
+      if (name === '(idle)') return;
+      const dt = (timeDeltas[i + 1] ?? 100) / 1000;
+      t.busy += dt;
+      t.self.set(name, (t.self.get(name) || 0) + dt);
+    });
+  }
+  for (const [key, t] of threads) {
+    if (t.busy < 20) continue;
+    console.log(`  sampled thread ${key}: ${t.busy.toFixed(0)} ms`);
+    for (const [k, ms] of [...t.self.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP || 12))) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${k.replace(/::h[0-9a-f]{16}$/, '').slice(0, 120)}`);
   }
 }
 await traceStart();
