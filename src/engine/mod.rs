@@ -7,9 +7,11 @@
 //! workers finish in) are tested natively.
 
 mod queue;
+mod rehearsal;
 mod reorder;
 
 pub use queue::LoadQueue;
+pub use rehearsal::Rehearsal;
 pub use reorder::Reorder;
 
 use serde::{Deserialize, Serialize};

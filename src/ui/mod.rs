@@ -15,6 +15,7 @@ mod launch;
 mod loader;
 mod panic;
 mod progress;
+mod rehearse;
 mod setup_check;
 mod stages;
 mod state;
@@ -117,6 +118,7 @@ pub fn App() -> impl IntoView {
     launch::consume(state);
     filters::sync_hash(state);
     stages::follow(state);
+    rehearse::when_idle(state);
     // Results appear with the first stage of the views (see `stages`).
     let has_data = move || state.has_data(0);
     view! {

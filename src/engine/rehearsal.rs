@@ -1,0 +1,72 @@
+//! The page's side of a load, rehearsed on the bundled samples before the
+//! first real one.
+//!
+//! V8 runs wasm first through its baseline compiler and optimizes a function
+//! once it has run hot; the first load of a page therefore merged its
+//! workers' answers with slow code. The workers warm up on the samples
+//! (`worker_warm_up`); the page does the same with what it runs for every
+//! answer: decoding chunks ([`ChunkReader`]) and merging them into a data set
+//! (de-duplication, the index, the sums, the findings' facts), into a data
+//! set of its own that is then dropped.
+
+use super::{ingest_encoded, ChunkReader};
+use crate::analysis::{Dataset, Overview};
+use crate::samples::SAMPLES;
+
+/// The samples' answers, encoded once as a worker would send them.
+pub struct Rehearsal {
+    answers: Vec<Vec<u8>>,
+}
+
+impl Default for Rehearsal {
+    fn default() -> Rehearsal {
+        Rehearsal::new()
+    }
+}
+
+impl Rehearsal {
+    /// Reads the bundled samples the way a worker does.
+    pub fn new() -> Rehearsal {
+        Rehearsal { answers: SAMPLES.iter().map(|s| ingest_encoded(s.name, s.bytes)).collect() }
+    }
+
+    /// Merges every answer into a fresh data set, as the page merges a
+    /// load's, and builds its overview; returns the unique reports merged.
+    pub fn round(&self) -> usize {
+        let mut data = Dataset::new();
+        for answer in &self.answers {
+            let mut reader = ChunkReader::new(answer.clone());
+            let mut id = None;
+            while let Some(Ok(chunk)) = reader.next_chunk() {
+                if let Some(outcome) = chunk.outcome {
+                    id = Some(data.open_result(outcome));
+                }
+                if let Some(id) = id {
+                    data.add_deliveries(id, chunk.deliveries);
+                }
+            }
+            if let Some(id) = id {
+                data.finish_file(id);
+            }
+        }
+        Overview::compute(&data).kpis.reports
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_round_merges_what_loading_the_samples_does() {
+        let mut direct = Dataset::new();
+        for s in SAMPLES {
+            direct.add_file(s.name, s.bytes);
+        }
+        let want = Overview::compute(&direct).kpis.reports;
+        assert!(want > 0);
+        let r = Rehearsal::new();
+        assert_eq!(r.round(), want);
+        assert_eq!(r.round(), want, "each round starts from an empty data set");
+    }
+}
