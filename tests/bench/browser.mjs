@@ -168,7 +168,7 @@ async function traceEnd(startMark, endMark) {
     const sums = new Map();
     for (const e of events) if (`${e.pid}:${e.tid}` === thread && e.name !== 'RunTask' && !e.name.startsWith('V8.')) sums.set(e.name, (sums.get(e.name) || 0) + e.dur);
     console.log(`  thread ${thread}: busy ${(dur / 1000).toFixed(0)} ms`);
-    for (const [k, d] of [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${(d / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+    for (const [k, d] of [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP || 8))) console.log(`  ${(d / 1000).toFixed(0).padStart(7)} ms  ${k}`);
     // Each task over 50 ms, with what ran inside it (outermost events by name).
     const mine = events.filter((e) => `${e.pid}:${e.tid}` === thread);
     for (const t of mine.filter((e) => e.name === 'RunTask' && e.dur > 50_000)) {
