@@ -11,7 +11,7 @@
 //! filled with [`Arrived::Nothing`] once its parts are known, so the in-order
 //! merge ([`Reorder`]) sees one gap-free sequence.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use js_sys::Uint8Array;
 use leptos::prelude::*;
@@ -114,6 +114,10 @@ struct Books {
     holds: HashMap<usize, u64>,
     /// Files to read (again) before any new one: their worker stopped.
     retry: Vec<u64>,
+    /// Files lost once with a worker that died: each goes to a worker in a
+    /// batch of its own, so that a file that kills a worker by itself is told
+    /// apart from the files that went down with it.
+    alone: HashSet<u64>,
     /// Read batches not yet back.
     reading: usize,
     /// Files read and waiting for a worker, and their bytes in all.
@@ -133,6 +137,7 @@ impl Books {
             splits: HashMap::new(),
             holds: HashMap::new(),
             retry: Vec::new(),
+            alone: HashSet::new(),
             reading: 0,
             ready: VecDeque::new(),
             ready_bytes: 0.0,
@@ -310,10 +315,14 @@ impl Books {
             let Some(w) = pool.idle(PER_WORKER) else { break };
             let mut batch: Vec<ReadyItem> = Vec::new();
             while batch.len() < BATCH {
+                let alone = self.ready.front().is_some_and(|item| self.alone.contains(&item.seq));
+                if alone && !batch.is_empty() {
+                    break;
+                }
                 let Some(item) = self.ready.pop_front() else { break };
                 let part = item.part.is_some();
                 batch.push(item);
-                if part {
+                if part || alone {
                     break;
                 }
             }
@@ -363,6 +372,13 @@ impl Books {
 thread_local! {
     static SPLIT_FILES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     static WORKER_READ_FILES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static WORKER_RETRIES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts a file read again after its worker died on the app root
+/// (`data-worker-retries`), for the browser tests.
+fn count_worker_retry() {
+    count(&WORKER_RETRIES, "data-worker-retries");
 }
 
 /// Counts a file read in parts on the app root (`data-split-files`), so the
@@ -557,12 +573,20 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
             }
         }
         Reply::Died { worker, why } => {
-            // Its files are lost with it: each gets an error row.
+            // What it held is read again, each file alone; a file lost again
+            // when alone (it kills workers by itself), or a part of a big file
+            // (its bytes went with the worker), gets an error row.
             b.holds.remove(&worker);
             let why = format!("the worker reading it stopped ({why}); it may need more memory than the page has");
             for s in pool.replace(worker) {
-                b.held.remove(&s);
-                arrived.extend(b.failed(s, why.clone(), 0.0));
+                let whole = !b.splits.contains_key(&b.file_of(s)) && b.held.contains_key(&s);
+                if b.alone.insert(s) && whole {
+                    count_worker_retry();
+                    b.retry.push(s);
+                } else {
+                    let size = b.held.remove(&s).map_or(0.0, |src| src.size());
+                    arrived.extend(b.failed(s, why.clone(), size));
+                }
             }
         }
         Reply::Ready | Reply::InitFailed | Reply::Interrupted => {}

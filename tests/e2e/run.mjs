@@ -556,14 +556,12 @@ test('one domain under two policies is counted once; no domain is not a domain',
   c.done();
 });
 
-test('files are read in workers, and the data-engine hook says so', async (page) => {
-  const c = new Check();
-  c.eq(await page.getAttribute('[data-testid="app"]', 'data-engine'), 'workers', 'engine before a load');
+/** Loads every in-repo real fixture and checks the totals against their golden file. */
+async function loadRealFixtures(page, c) {
   const dir = path.resolve('tests/fixtures/real');
   const names = fs.readdirSync(dir).filter((n) => n !== 'SOURCES.md');
   await page.setInputFiles('[data-testid="file-input"]', names.map((n) => path.join(dir, n)));
   await waitReady(page);
-  c.eq(await page.getAttribute('[data-testid="app"]', 'data-engine'), 'workers', 'engine after a load');
   const golden = JSON.parse(fs.readFileSync('tests/fixtures/real-expected.json', 'utf8'));
   const unique = new Map();
   for (const n of names) for (const r of golden[n] || []) unique.set(`${r.organization}|${r.report_id}`, r);
@@ -571,6 +569,50 @@ test('files are read in workers, and the data-engine hook says so', async (page)
   c.eq(await kpi(page, 'kpi-successful'), [...unique.values()].reduce((a, r) => a + r.successful, 0), 'kpi-successful');
   c.eq(await kpi(page, 'kpi-failed'), [...unique.values()].reduce((a, r) => a + r.failed, 0), 'kpi-failed');
   c.eq(+(await page.getAttribute('[data-testid="file-list"]', 'data-total')), names.length, 'file-list data-total');
+  return names;
+}
+
+test('files are read in workers, and the data-engine hook says so', async (page) => {
+  const c = new Check();
+  c.eq(await page.getAttribute('[data-testid="app"]', 'data-engine'), 'workers', 'engine before a load');
+  await loadRealFixtures(page, c);
+  c.eq(await page.getAttribute('[data-testid="app"]', 'data-engine'), 'workers', 'engine after a load');
+  c.done();
+});
+
+test('a worker that dies loses no file: what it held is read again, each file alone', async (page) => {
+  const c = new Check();
+  // Each ingest worker the page started drops the first batch of several
+  // files it is given and dies of an uncaught error, as a worker the browser
+  // stops for want of memory does. Files sent alone are left alone, and the
+  // fresh workers the page starts are not touched.
+  let workers = page.workers();
+  for (let i = 0; i < 100 && workers.length === 0; i++) {
+    await page.waitForTimeout(50);
+    workers = page.workers();
+  }
+  c.ok(workers.length > 0, 'the page started ingest workers');
+  for (const w of workers) {
+    await w.evaluate(async () => {
+      while (typeof self.onmessage !== 'function') await new Promise((resolve) => setTimeout(resolve, 10));
+      const handle = self.onmessage;
+      let dropped = false;
+      self.onmessage = (e) => {
+        if (!dropped && e.data.files && e.data.files.length > 1) {
+          dropped = true;
+          setTimeout(() => { throw new Error('simulated worker crash'); });
+          return;
+        }
+        handle(e);
+      };
+    });
+  }
+  const names = await loadRealFixtures(page, c);
+  const retried = +(await page.getAttribute('[data-testid="app"]', 'data-worker-retries'));
+  c.ok(retried > 1, `files read again after the crash: ${retried}`);
+  const rows = await hookRows(page, 'file-row');
+  c.eq(rows.length, names.length, 'file rows');
+  c.eq(rows.filter((r) => r.status === 'error').map((r) => `${r.file}: ${r.text}`), [], 'error rows');
   c.done();
 });
 
