@@ -580,12 +580,14 @@ test('files are read in workers, and the data-engine hook says so', async (page)
   c.done();
 });
 
-test('a worker that dies loses no file: what it held is read again, each file alone', async (page) => {
-  const c = new Check();
-  // Each ingest worker the page started drops the first batch of several
-  // files it is given and dies of an uncaught error, as a worker the browser
-  // stops for want of memory does. Files sent alone are left alone, and the
-  // fresh workers the page starts are not touched.
+/**
+ * Makes each ingest worker the page has started drop the first batch of
+ * several files (`doomed` = 'several') or holding a part of a big file
+ * ('part') and die of an uncaught error, as a worker the browser stops for
+ * want of memory does. The fresh workers the page starts in their place are
+ * not touched.
+ */
+async function crashWorkersOnce(page, c, doomed) {
   let workers = page.workers();
   for (let i = 0; i < 100 && workers.length === 0; i++) {
     await page.waitForTimeout(50);
@@ -593,20 +595,27 @@ test('a worker that dies loses no file: what it held is read again, each file al
   }
   c.ok(workers.length > 0, 'the page started ingest workers');
   for (const w of workers) {
-    await w.evaluate(async () => {
+    await w.evaluate(async (doomed) => {
       while (typeof self.onmessage !== 'function') await new Promise((resolve) => setTimeout(resolve, 10));
       const handle = self.onmessage;
+      const pick = doomed === 'part' ? (files) => files.some((f) => f.parts) : (files) => files.length > 1;
       let dropped = false;
       self.onmessage = (e) => {
-        if (!dropped && e.data.files && e.data.files.length > 1) {
+        if (!dropped && e.data.files && pick(e.data.files)) {
           dropped = true;
           setTimeout(() => { throw new Error('simulated worker crash'); });
           return;
         }
         handle(e);
       };
-    });
+    }, doomed);
   }
+}
+
+test('a worker that dies loses no file: what it held is read again, each file alone', async (page) => {
+  const c = new Check();
+  // A batch of several files is lost; files sent alone are left alone.
+  await crashWorkersOnce(page, c, 'several');
   const names = await loadRealFixtures(page, c);
   const retried = +(await page.getAttribute('[data-testid="app"]', 'data-worker-retries'));
   c.ok(retried > 1, `files read again after the crash: ${retried}`);
@@ -615,6 +624,30 @@ test('a worker that dies loses no file: what it held is read again, each file al
   c.eq(rows.filter((r) => r.status === 'error').map((r) => `${r.file}: ${r.text}`), [], 'error rows');
   c.done();
 });
+
+test('a worker that dies reading a part of a big mailbox loses no report: the part goes to another', async (page) => {
+  const c = new Check();
+  // 300 copies of one real e-mail in a 2.6 MB mailbox, read in two parts;
+  // the workers' first part is lost with them.
+  const eml = fs.readFileSync('tests/fixtures/real/mox__microsoft.eml', 'latin1').replace(/\r\n/g, '\n');
+  const copies = 300;
+  const mbox = path.join(tmp, 'crash.mbox');
+  fs.writeFileSync(mbox, Array.from({ length: copies }, () => `From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n${eml.trimEnd()}\n\n`).join(''), 'latin1');
+  c.ok(fs.statSync(mbox).size >= 2 << 20, 'the mailbox is big enough to be read in parts');
+  await crashWorkersOnce(page, c, 'part');
+  await page.setInputFiles('[data-testid="file-input"]', [mbox]);
+  await waitReady(page);
+  c.eq(await page.getAttribute('[data-testid="app"]', 'data-split-files'), '1', 'the file was read in parts');
+  c.ok(+(await page.getAttribute('[data-testid="app"]', 'data-worker-retries')) >= 1, 'a part was handed again');
+  const golden = JSON.parse(fs.readFileSync('tests/fixtures/real-expected.json', 'utf8'))['mox__microsoft.eml'];
+  c.eq(await kpi(page, 'kpi-reports'), golden.length, 'kpi-reports (the copies are one report)');
+  c.eq(await kpi(page, 'kpi-successful'), golden.reduce((a, r) => a + r.successful, 0), 'kpi-successful');
+  c.eq(await kpi(page, 'kpi-failed'), golden.reduce((a, r) => a + r.failed, 0), 'kpi-failed');
+  const [row] = await hookRows(page, 'file-row');
+  c.eq(row.status === 'error' ? row.text : 'no error', 'no error', 'the mailbox row');
+  c.eq(+row.reports, copies * golden.length, 'reports found, copies included');
+  c.done();
+}, () => Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => 2 }));
 
 test('views catch up in stages, and "ready" waits for the last of them', async (page) => {
   const c = new Check();

@@ -69,16 +69,17 @@ pub(super) enum Arrived {
 }
 
 /// A file, or part of one, read and waiting for a worker.
+#[derive(Clone)]
 struct ReadyItem {
-    pub(super) seq: u64,
+    seq: u64,
     /// A `Uint8Array`, or the `File` of a big file the workers read.
     bytes: JsValue,
     size: f64,
     /// Bytes the page holds for it, given back once it is handed over (the
     /// whole file's on its last part).
-    pub(super) held: f64,
+    held: f64,
     /// `(part, parts)` for a part of a big file.
-    pub(super) part: Option<(usize, usize)>,
+    part: Option<(usize, usize)>,
 }
 
 /// How a file read in parts is read.
@@ -114,6 +115,9 @@ pub(super) struct Books {
     pub(super) reading: usize,
     /// Files read and waiting for a worker, and their bytes in all.
     ready: VecDeque<ReadyItem>,
+    /// Parts of big files handed to a worker and not yet answered, to hand
+    /// to another if that worker stops (the page still has the file).
+    sent_parts: HashMap<u64, ReadyItem>,
     pub(super) ready_bytes: f64,
     /// Answers waiting for their turn to be merged.
     pub(super) order: Reorder<Arrived>,
@@ -132,6 +136,7 @@ impl Books {
             alone: HashSet::new(),
             reading: 0,
             ready: VecDeque::new(),
+            sent_parts: HashMap::new(),
             ready_bytes: 0.0,
             order: Reorder::starting_at(first),
         }
@@ -356,7 +361,11 @@ impl Books {
             let sent = pool.send(w, &files);
             drop(files);
             self.ready_bytes -= bytes_left;
-            if !sent {
+            if sent {
+                for item in batch.iter().filter(|item| item.part.is_some()) {
+                    self.sent_parts.insert(item.seq, ReadyItem { held: 0.0, ..item.clone() });
+                }
+            } else {
                 self.holds.remove(&w);
                 let why = "the browser could not hand the file to a worker";
                 for item in &batch {
@@ -365,6 +374,23 @@ impl Books {
             }
         }
         failed
+    }
+
+    /// Forgets the part `seq` was handed out as, once a worker has answered for it.
+    pub(super) fn answered(&mut self, seq: u64) {
+        self.sent_parts.remove(&seq);
+    }
+
+    /// Hands part `seq` again, before anything else, to the next idle worker
+    /// (the one that had it stopped); false if it was not handed out.
+    pub(super) fn hand_again(&mut self, seq: u64) -> bool {
+        match self.sent_parts.remove(&seq) {
+            Some(item) => {
+                self.ready.push_front(item);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Sequence numbers this load has given out and not merged (Cancel gives their files rows).

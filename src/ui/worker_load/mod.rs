@@ -120,6 +120,11 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
             pool.answered(worker);
             let mut trapped = false;
             for f in files {
+                if let FileReply::Done { seq, .. } | FileReply::Failed { seq, .. } | FileReply::Unreadable { seq, .. } =
+                    &f
+                {
+                    b.answered(*seq);
+                }
                 match f {
                     FileReply::Done { seq, bytes, size } => match b.part(seq, Ok(ChunkReader::new(bytes))) {
                         Ok(part) => arrived.push((seq, part)),
@@ -152,16 +157,23 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
             }
         }
         Reply::Died { worker, why } => {
-            // What it held is read again, each file alone; a file lost again
-            // when alone (it kills workers by itself), or a part of a big file
-            // (its bytes went with the worker), gets an error row.
+            // What it held goes to a fresh worker again, each file or part
+            // alone (a file is read again, a part handed again); one lost
+            // again when alone (it kills workers by itself) gets an error row.
             b.holds.remove(&worker);
             let why = format!("the worker reading it stopped ({why}); it may need more memory than the page has");
             for s in pool.replace(worker) {
-                let whole = !b.in_parts(s) && b.held.contains_key(&s);
-                if b.alone.insert(s) && whole {
+                let again = b.alone.insert(s)
+                    && if b.in_parts(s) {
+                        b.hand_again(s)
+                    } else if b.held.contains_key(&s) {
+                        b.retry.push(s);
+                        true
+                    } else {
+                        false
+                    };
+                if again {
                     count_worker_retry();
-                    b.retry.push(s);
                 } else {
                     let size = b.held.remove(&s).map_or(0.0, |src| src.size());
                     arrived.extend(b.failed(s, why.clone(), size));
@@ -173,13 +185,14 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
     arrived
 }
 
-/// A file a stopped worker had not read goes back to be read again; a part
-/// of a big file is recorded as not read (its bytes went with the worker).
+/// A file a stopped worker had not read goes back to be read again, a part
+/// of a big file to be handed to a worker again.
 fn requeue(b: &mut Books, seq: u64) -> Vec<(u64, Arrived)> {
-    if b.in_parts(seq) {
+    if !b.in_parts(seq) {
+        b.retry.push(seq);
+    } else if !b.hand_again(seq) {
         return b.failed(seq, "the worker reading this part stopped".to_owned(), 0.0);
     }
-    b.retry.push(seq);
     Vec::new()
 }
 
