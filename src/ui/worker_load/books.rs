@@ -106,7 +106,7 @@ pub(super) struct Books {
     /// Which file's bytes each worker holds (for the parts of big files).
     pub(super) holds: HashMap<usize, u64>,
     /// Files to read (again) before any new one: their worker stopped.
-    pub(super) retry: Vec<u64>,
+    retry: Vec<u64>,
     /// Files lost once with a worker that died: each goes to a worker in a
     /// batch of its own, so that a file that kills a worker by itself is told
     /// apart from the files that went down with it.
@@ -381,9 +381,23 @@ impl Books {
         self.sent_parts.remove(&seq);
     }
 
+    /// Sends `seq` back, after its worker stopped: a file to be read again,
+    /// a part of a big file to be handed to a worker again; false if the page
+    /// no longer has what that takes.
+    pub(super) fn try_again(&mut self, seq: u64) -> bool {
+        if self.in_parts(seq) {
+            self.hand_again(seq)
+        } else if self.held.contains_key(&seq) {
+            self.retry.push(seq);
+            true
+        } else {
+            false
+        }
+    }
+
     /// Hands part `seq` again, before anything else, to the next idle worker
     /// (the one that had it stopped); false if it was not handed out.
-    pub(super) fn hand_again(&mut self, seq: u64) -> bool {
+    fn hand_again(&mut self, seq: u64) -> bool {
         match self.sent_parts.remove(&seq) {
             Some(item) => {
                 self.ready.push_front(item);

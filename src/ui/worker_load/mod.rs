@@ -163,16 +163,7 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
             b.holds.remove(&worker);
             let why = format!("the worker reading it stopped ({why}); it may need more memory than the page has");
             for s in pool.replace(worker) {
-                let again = b.alone.insert(s)
-                    && if b.in_parts(s) {
-                        b.hand_again(s)
-                    } else if b.held.contains_key(&s) {
-                        b.retry.push(s);
-                        true
-                    } else {
-                        false
-                    };
-                if again {
+                if b.alone.insert(s) && b.try_again(s) {
                     count_worker_retry();
                 } else {
                     let size = b.held.remove(&s).map_or(0.0, |src| src.size());
@@ -188,12 +179,10 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
 /// A file a stopped worker had not read goes back to be read again, a part
 /// of a big file to be handed to a worker again.
 fn requeue(b: &mut Books, seq: u64) -> Vec<(u64, Arrived)> {
-    if !b.in_parts(seq) {
-        b.retry.push(seq);
-    } else if !b.hand_again(seq) {
-        return b.failed(seq, "the worker reading this part stopped".to_owned(), 0.0);
+    if b.try_again(seq) {
+        return Vec::new();
     }
-    Vec::new()
+    b.failed(seq, "the worker reading it stopped".to_owned(), 0.0)
 }
 
 /// Merges one answer, a chunk per time slice.
