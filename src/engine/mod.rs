@@ -16,7 +16,7 @@ pub use reorder::Reorder;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Delivery, FileOutcome, FileResult};
+use crate::analysis::{Dataset, Delivery, FileOutcome, FileResult};
 use crate::ingest::Limits;
 
 /// Reports per chunk of a worker's answer: the main thread merges one chunk
@@ -84,6 +84,25 @@ pub fn for_each_report(name: &str, bytes: &[u8], limits: &Limits, mut each: impl
     }
     result.finish();
     result.outcome
+}
+
+/// Merges one chunk of a worker's answer into `data`, as the page does with
+/// each: the chunk's outcome opens the file, or, for a later part of a file
+/// already open (`continuing`, with `id` the open file), adds to it; its
+/// reports merge into the open file. Returns the open file's id.
+pub fn merge_chunk(data: &mut Dataset, id: Option<usize>, continuing: bool, chunk: Chunk) -> Option<usize> {
+    let id = match (chunk.outcome, id) {
+        (Some(outcome), Some(id)) if continuing => {
+            data.continue_result(id, outcome);
+            Some(id)
+        }
+        (Some(outcome), _) => Some(data.open_result(outcome)),
+        (None, id) => id,
+    };
+    if let Some(id) = id {
+        data.add_deliveries(id, chunk.deliveries);
+    }
+    id
 }
 
 /// Splits a result into chunks of `per_chunk` reports: `[u32 length][bincode]`...

@@ -5,11 +5,11 @@
 //! once it has run hot; the first load of a page therefore merged its
 //! workers' answers with slow code. The workers warm up on the samples
 //! (`worker_warm_up`); the page does the same with what it runs for every
-//! answer: decoding chunks ([`ChunkReader`]) and merging them into a data set
-//! (de-duplication, the index, the sums, the findings' facts), into a data
-//! set of its own that is then dropped.
+//! answer: decoding chunks ([`ChunkReader`]) and merging them the way the page
+//! does ([`merge_chunk`]: de-duplication, the index, the sums, the findings'
+//! facts), into a data set of its own that is then dropped.
 
-use super::{ingest_encoded, ChunkReader};
+use super::{ingest_encoded, merge_chunk, ChunkReader};
 use crate::analysis::{Dataset, Overview};
 use crate::samples::SAMPLES;
 
@@ -38,12 +38,7 @@ impl Rehearsal {
             let mut reader = ChunkReader::new(answer.clone());
             let mut id = None;
             while let Some(Ok(chunk)) = reader.next_chunk() {
-                if let Some(outcome) = chunk.outcome {
-                    id = Some(data.open_result(outcome));
-                }
-                if let Some(id) = id {
-                    data.add_deliveries(id, chunk.deliveries);
-                }
+                id = merge_chunk(&mut data, id, false, chunk);
             }
             if let Some(id) = id {
                 data.finish_file(id);

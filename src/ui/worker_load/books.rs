@@ -376,8 +376,10 @@ impl Books {
         failed
     }
 
-    /// Forgets the part `seq` was handed out as, once a worker has answered for it.
+    /// Forgets what was kept to send `seq` again (the file's source, the
+    /// part handed out), once a worker has answered for it.
     pub(super) fn answered(&mut self, seq: u64) {
+        self.held.remove(&seq);
         self.sent_parts.remove(&seq);
     }
 

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use super::loader::{could_not_read, too_large, Slicer, CANCELLED};
 use super::state::AppState;
 use super::workers::{FileReply, JsAnswer, Pool, Read, Reply};
-use crate::engine::ChunkReader;
+use crate::engine::{merge_chunk, ChunkReader};
 
 mod books;
 
@@ -120,6 +120,7 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
             pool.answered(worker);
             let mut trapped = false;
             for f in files {
+                // Answered (a retry is not): nothing is kept to send it again.
                 if let FileReply::Done { seq, .. } | FileReply::Failed { seq, .. } | FileReply::Unreadable { seq, .. } =
                     &f
                 {
@@ -129,20 +130,17 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
                     FileReply::Done { seq, bytes, size } => match b.part(seq, Ok(ChunkReader::new(bytes))) {
                         Ok(part) => arrived.push((seq, part)),
                         Err(answer) => {
-                            b.held.remove(&seq);
                             if let Ok(reader) = answer {
                                 arrived.push((seq, Arrived::Answer { name: b.name(seq), reader, size }));
                             }
                         }
                     },
                     FileReply::Failed { seq, why } => {
-                        b.held.remove(&seq);
                         trapped = true;
                         arrived.extend(b.failed(seq, format!("the file could not be read: {why}"), 0.0));
                     }
                     FileReply::Retry { seq } => arrived.extend(requeue(b, seq)),
                     FileReply::Unreadable { seq, why } => {
-                        b.held.remove(&seq);
                         arrived.extend(b.failed(seq, could_not_read(&why), 0.0));
                     }
                 }
@@ -243,16 +241,7 @@ async fn merge_chunks(
     let continuing = open.is_some();
     while let Some(chunk) = reader.next_chunk() {
         match chunk {
-            Ok(c) => state.data.update_value(|d| {
-                match (c.outcome, id) {
-                    (Some(outcome), Some(id)) if continuing => d.continue_result(id, outcome),
-                    (Some(outcome), _) => id = Some(d.open_result(outcome)),
-                    (None, _) => {}
-                }
-                if let Some(id) = id {
-                    d.add_deliveries(id, c.deliveries);
-                }
-            }),
+            Ok(c) => state.data.update_value(|d| id = merge_chunk(d, id, continuing, c)),
             Err(why) => {
                 state.data.update_value(|d| match id {
                     Some(id) => d.note_error(id, "", &why),
