@@ -188,11 +188,12 @@ function samplesByThread(from, to) {
   for (const e of traced) {
     if (e.name !== 'ProfileChunk' || !e.args?.data?.cpuProfile) continue;
     const key = `${e.pid}:${e.tid}`;
-    const t = threads.get(key) || { nodes: new Map(), time: e.args.data.timeDeltas ? null : null, ts: null, self: new Map(), busy: 0 };
+    // Sample times count from the thread's Profile event, else its first chunk.
+    const t = threads.get(key) || { nodes: new Map(), self: new Map(), busy: 0,
+      ts: traced.find((x) => x.name === 'Profile' && `${x.pid}:${x.tid}` === key)?.args?.data?.startTime ?? e.ts };
     threads.set(key, t);
     const { cpuProfile, timeDeltas } = e.args.data;
     for (const n of cpuProfile.nodes || []) t.nodes.set(n.id, n.callFrame);
-    if (t.ts === null) t.ts = threads.get(key).start ?? traced.find((x) => x.name === 'Profile' && `${x.pid}:${x.tid}` === key)?.args?.data?.startTime ?? e.ts;
     (cpuProfile.samples || []).forEach((id, i) => {
       t.ts += timeDeltas[i];
       if (t.ts < from || t.ts > to) return;
