@@ -47,11 +47,39 @@ fn random(n: usize, mut x: u32) -> Vec<u8> {
         .collect()
 }
 
+/// Text-like bytes: words from a small vocabulary, so matches repeat at
+/// many distances.
+fn words(n: usize, seed: u32) -> Vec<u8> {
+    const VOCABULARY: [&str; 12] = [
+        "policy",
+        "sts",
+        "tlsa",
+        "mx",
+        "starttls",
+        "failure",
+        "session",
+        "count",
+        "report",
+        "domain",
+        "\n",
+        "{\"result\": ",
+    ];
+    let mut out = Vec::with_capacity(n + 16);
+    for r in random(n, seed) {
+        if out.len() >= n {
+            break;
+        }
+        out.extend_from_slice(VOCABULARY[r as usize % VOCABULARY.len()].as_bytes());
+        out.push(b' ');
+    }
+    out
+}
+
 /// Inputs that reach every branch: long repeats, text (matches at repeated
 /// distances), incompressible bytes (literals and long distances), a real
 /// binary, and the empty and one-byte cases.
 fn inputs() -> Vec<(&'static str, Vec<u8>)> {
-    let text = include_str!("../src/lib.rs").repeat(3).into_bytes();
+    let text = words(60_000, 3);
     let mut mixed = random(70_000, 7);
     mixed.extend_from_slice(&text);
     mixed.extend(random(3000, 9));
@@ -99,11 +127,13 @@ fn damaged_bytes_give_an_error_or_other_bytes_never_a_panic() {
     let (_, mixed) = &inputs()[5];
     let packed = encode(mixed, 4, 0, 0);
     let mut errors = 0;
-    for i in (6..packed.len()).step_by(packed.len() / 60) {
+    // The last bytes are the end marker and the range coder's flush, which
+    // decoding to a known size need not read.
+    for i in (6..packed.len() - 16).step_by(packed.len() / 60) {
         let mut bad = packed.clone();
         bad[i] ^= 0x55;
         match unpack(&bad, mixed.len(), 4, 0, 0) {
-            Ok(back) => assert_ne!(&back, mixed, "a damaged byte at {i} changed nothing"),
+            Ok(back) => assert!(back != *mixed, "a damaged byte at {i} of {} changed nothing", packed.len()),
             Err(_) => errors += 1,
         }
     }
