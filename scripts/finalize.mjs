@@ -180,13 +180,26 @@ const unpack = () => {
   performance.mark('boot:decoded');
   return new Uint8Array(unpacker.memory.buffer, out, size);
 };
-const module = await WebAssembly.compile(unpack());
-performance.mark('boot:compiled');
-globalThis.tlsrptModule = module;
-globalThis.tlsrptWorker = new URL('./${workerName}', import.meta.url).href;
-// Exposed for the browser benchmark's memory reading (wasm memory size).
-globalThis.tlsrptWasm = await init({ module_or_path: module });
-performance.mark('boot:ready');
+// A browser that cannot run the app gets a sentence instead of a blank page.
+const cannotStart = (err) => {
+  console.error(err);
+  const p = document.createElement('p');
+  p.className = 'boot-error';
+  p.setAttribute('role', 'alert');
+  p.textContent = \`The viewer could not start in this browser (\${(err && err.message) || err}). It needs a current browser with WebAssembly; nothing was read or sent.\`;
+  document.body.append(p);
+};
+try {
+  const module = await WebAssembly.compile(unpack());
+  performance.mark('boot:compiled');
+  globalThis.tlsrptModule = module;
+  globalThis.tlsrptWorker = new URL('./${workerName}', import.meta.url).href;
+  // Exposed for the browser benchmark's memory reading (wasm memory size).
+  globalThis.tlsrptWasm = await init({ module_or_path: module });
+  performance.mark('boot:ready');
+} catch (err) {
+  cannotStart(err);
+}
 // Offline after one visit: a service worker caches the app's own files
 // (https, or a local address). It fetches nothing else, ever.
 const local = ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);

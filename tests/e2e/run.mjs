@@ -57,8 +57,12 @@ async function checkAgainstExpected(page, expected, given, c) {
 }
 
 const tests = [];
-/** A browser test; `init` runs in the page before any of its scripts (page.addInitScript). */
-const test = (name, fn, init = null) => tests.push({ name, fn, init });
+/**
+ * A browser test; `init` runs in the page before any of its scripts
+ * (page.addInitScript). With `{ app: false }` the runner does not wait for
+ * the app to mount (a test of a page that cannot start).
+ */
+const test = (name, fn, init = null, { app = true } = {}) => tests.push({ name, fn, init, app });
 
 test('page opens idle with an explanation and the samples button', async (page) => {
   const c = new Check();
@@ -733,6 +737,25 @@ test('without workers the same engine runs on the main thread', async (page) => 
   c.done();
 }, () => { delete window.Worker; });
 
+test('a browser that cannot run the app says so instead of showing a blank page', async (page) => {
+  const c = new Check();
+  const alert = await page.waitForSelector('.boot-error[role="alert"]', { timeout: 30_000 });
+  const text = await alert.textContent();
+  c.ok(text.includes('could not start') && text.includes('no WebAssembly here'), `the reason is shown: ${text}`);
+  c.eq(await page.$('[data-testid="app"]'), null, 'no half-mounted app');
+  c.done();
+}, () => { WebAssembly.compile = () => Promise.reject(new Error('no WebAssembly here')); }, { app: false });
+
+test('the module unpacks without Uint8Array.fromBase64 (older browsers)', async (page) => {
+  const c = new Check();
+  await page.waitForSelector('[data-testid="app"][data-state="idle"]');
+  c.eq(await page.evaluate(() => typeof Uint8Array.fromBase64), 'undefined', 'fromBase64 was taken away');
+  await page.click('[data-testid="try-samples"]');
+  await waitReady(page);
+  c.ok((await kpi(page, 'kpi-reports')) > 0, 'the samples load');
+  c.done();
+}, () => { delete Uint8Array.fromBase64; });
+
 test('screenshots at desktop and phone width, light and dark; nothing overflows', async (page) => {
   const c = new Check();
   await page.click('[data-testid="try-samples"]');
@@ -1152,7 +1175,7 @@ async function main() {
       try {
         if (t.init) await page.addInitScript(t.init);
         await page.goto(server.url);
-        await page.waitForSelector('[data-testid="app"]');
+        if (t.app) await page.waitForSelector('[data-testid="app"]');
         await t.fn(page, requests);
         const foreign = requests.filter((u) => /^(https?|wss?):/.test(u) && !u.startsWith(origin));
         if (foreign.length) throw new Error(`requests left the page's origin: ${foreign.join(', ')}`);
