@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 export const CSP = [
   "default-src 'self'",
@@ -42,19 +43,27 @@ const wasm = fs.readFileSync(path.join(dir, wasmName));
 // wasm, whose code is not aligned to anything (measured: the defaults, lc=3
 // pb=2, come out larger). The boot module unpacks it with crates/unlzma,
 // built here into a wasm module of its own (~3 KB gzipped): compiled code
-// unpacks the app in ~30-45 ms where the same decoder in JavaScript took
-// 110-180 ms, most of it before the JIT had optimized its one call.
+// unpacks the app in 30-45 ms (Node; 70-95 ms in the page with the base64
+// and the decoder's instantiation) where the same decoder in JavaScript took
+// 105-180 ms, most of it before the JIT had optimized its one call.
 const LZMA = { lc: 4, lp: 0, pb: 0 };
-const packed = execFileSync('python3', ['-c', `
+const run = (cmd, args, options) => {
+  try {
+    return execFileSync(cmd, args, options);
+  } catch (err) {
+    throw new Error(`finalize: ${cmd} failed (${err.code || `exit ${err.status}`}); the build needs it to pack the module (scripts/setup installs it)`);
+  }
+};
+const packed = run('python3', ['-c', `
 import lzma, sys
 f = [{'id': lzma.FILTER_LZMA1, 'preset': 9 | lzma.PRESET_EXTREME, 'lc': ${LZMA.lc}, 'lp': ${LZMA.lp}, 'pb': ${LZMA.pb}}]
 sys.stdout.buffer.write(lzma.compress(sys.stdin.buffer.read(), format=lzma.FORMAT_RAW, filters=f))
 `], { input: wasm, maxBuffer: 1 << 28 });
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-execFileSync('cargo', ['build', '--quiet', '--release', '--target', 'wasm32-unknown-unknown',
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+run('cargo', ['build', '--quiet', '--release', '--target', 'wasm32-unknown-unknown',
   '--manifest-path', path.join(root, 'crates/unlzma/Cargo.toml'), '--target-dir', path.join(root, 'target/unlzma')], { stdio: 'inherit' });
 const decoderWasm = path.join(root, 'target/unlzma/unlzma.opt.wasm');
-execFileSync(path.join(root, 'node_modules/.bin/wasm-opt'), ['-O3', path.join(root, 'target/unlzma/wasm32-unknown-unknown/release/unlzma.wasm'), '-o', decoderWasm], { stdio: 'inherit' });
+run(path.join(root, 'node_modules/.bin/wasm-opt'), ['-O3', path.join(root, 'target/unlzma/wasm32-unknown-unknown/release/unlzma.wasm'), '-o', decoderWasm], { stdio: 'inherit' });
 const decoder = fs.readFileSync(decoderWasm);
 // The ingest worker: the same glue and the same compiled module, handed over
 // by the page (no second download, no fetch). The page reads the files and
