@@ -6,6 +6,7 @@
 use std::time::Instant;
 
 use tlsrpt_viewer::analysis::{findings, Dataset, Filter, Overview};
+use tlsrpt_viewer::check::policy_insights;
 
 fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     let t = Instant::now();
@@ -34,6 +35,8 @@ fn main() {
     let all = timed("overview", || Overview::compute(&data));
     timed("  the same by scanning every report", || Overview::scan(&data, &Filter::default()));
     timed("findings", || findings::findings(&data));
+    // What merging keeps up to date report by report, gathered here in one go.
+    timed("policy history of every report, gathered and judged", || policy_insights(data.report_models()));
     for (what, row) in [("busiest domain", 0), ("quietest domain", all.domains.len().saturating_sub(1))] {
         let Some(d) = all.domains.get(row) else { continue };
         let filter = Filter { domain: Some(d.domain.clone()), ..Filter::default() };

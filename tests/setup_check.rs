@@ -93,3 +93,56 @@ fn paste_verdicts() {
     assert!(!v.valid);
     assert!(v.findings[0].message.contains("did you mean"));
 }
+
+/// Reporters write the same policy in their own ways and their reports come
+/// interleaved; merging remembers the policies it worked out lately, a
+/// bounded number. With more variants than it keeps, in any order, the
+/// history must be the one a fresh reading of each report gives.
+#[test]
+fn many_interleaved_policy_variants_give_the_same_history_in_any_order() {
+    let mut files = Vec::new();
+    for n in 1..=50u32 {
+        let mx = format!("mx{}.example.com", n % 45);
+        for (org, reversed) in [("Google", false), ("Microsoft", true)] {
+            let mut bytes = sts_report(
+                org,
+                &format!("{org}{n}"),
+                &day(1 + n % 28),
+                "enforce",
+                &[&mx, "*.example.com"],
+                &[(&mx, 1)],
+            );
+            if reversed {
+                // The same lines in another order: the same policy version.
+                let text = String::from_utf8(bytes).unwrap();
+                let first = format!("\"mx: {mx}\",\"mx: *.example.com\"");
+                assert!(text.contains(&first), "{text}");
+                bytes = text.replace(&first, &format!("\"mx: *.example.com\",\"mx: {mx}\"")).into_bytes();
+            }
+            files.push(bytes);
+        }
+    }
+    let history = |order: &[&Vec<u8>]| {
+        let mut data = Dataset::new();
+        for f in order {
+            data.add_file("r.json", f);
+        }
+        let d = policy_insights(data.report_models()).remove(0);
+        let mut versions: Vec<_> = d.policies.iter().map(|p| (p.mx.clone(), p.reports, p.reporters.len())).collect();
+        versions.sort();
+        let mut insights: Vec<_> = d.insights.iter().map(|i| i.message.clone()).collect();
+        insights.sort();
+        (versions, insights)
+    };
+    let forward: Vec<&Vec<u8>> = files.iter().collect();
+    let (versions, insights) = history(&forward);
+    // 45 distinct mx lines, each version read by both reporters in both line orders.
+    assert_eq!(versions.len(), 45, "{versions:?}");
+    assert_eq!(versions.iter().map(|v| v.1).sum::<usize>(), 100);
+    assert!(versions.iter().all(|v| v.2 == 2), "{versions:?}");
+    let backward: Vec<&Vec<u8>> = files.iter().rev().collect();
+    assert_eq!(history(&backward), (versions.clone(), insights.clone()));
+    let mut grouped = forward.clone();
+    grouped.sort_by_key(|f| f.len());
+    assert_eq!(history(&grouped), (versions, insights));
+}

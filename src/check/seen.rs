@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::sts::mx_matches;
 use super::Severity;
 use crate::report::datetime::Day;
-use crate::report::{normalize_domain, PolicyResult, PolicyType, Report};
+use crate::report::{domain_key, PolicyResult, PolicyType, Report};
 
 /// One version of a policy as reporters saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,9 +74,17 @@ struct DomainAcc {
     testing_days: BTreeSet<Day>,
     failure_days: BTreeSet<Day>,
     last_day: Option<Day>,
-    /// The policy of the last entry gathered, worked out.
-    last: Option<LastPolicy>,
+    /// The policies of the latest entries gathered, worked out, the most
+    /// recent last (at most [`RECENT`]).
+    recent: Vec<LastPolicy>,
 }
+
+/// How many worked-out policies a domain keeps. Reporters differ in how they
+/// write the same policy (line order, spacing), and their reports come
+/// interleaved, so remembering only the last one worked out each policy
+/// again for every other report; a few cover the variants of a policy
+/// change. Bounded, so a flood of distinct policies costs a short scan each.
+const RECENT: usize = 32;
 
 /// A policy as reported, and what was worked out of it.
 #[derive(Debug)]
@@ -110,8 +118,14 @@ impl PolicyHistory {
     pub fn add(&mut self, r: &Report) {
         let day = Day::of(r.date_range.start);
         for p in &r.policies {
-            let Some(domain) = p.policy.policy_domain.as_deref().map(normalize_domain) else { continue };
-            self.domains.entry(domain).or_default().add(r, p, day);
+            let Some(domain) = p.policy.policy_domain.as_deref() else { continue };
+            // Borrowed when already in normal form, as it nearly always is:
+            // a key is copied only for a domain not seen before.
+            let domain = domain_key(Some(domain));
+            match self.domains.get_mut(&*domain) {
+                Some(acc) => acc.add(r, p, day),
+                None => self.domains.entry(domain.into_owned()).or_default().add(r, p, day),
+            }
         }
     }
 
@@ -136,25 +150,34 @@ impl DomainAcc {
         if !(is_sts || p.policy.policy_type == PolicyType::Tlsa) || p.policy.policy_string.is_empty() {
             return;
         }
-        // Most reports of a domain repeat the policy of the one before: its
-        // mode, mx patterns and version key are worked out once per change.
-        if self.last.as_ref().is_none_or(|l| l.raw != p.policy.policy_string || l.policy_type != p.policy.policy_type) {
-            let mode = if is_sts { p.policy.sts_mode() } else { None };
-            let mx = p.policy.mx_patterns();
-            let mut lines: Vec<String> = p.policy.policy_string.iter().map(|l| l.trim().to_owned()).collect();
-            if is_sts {
-                // Line order differs between reporters (Google keeps the file's order); compare as a set.
-                crate::sort::sort(&mut lines);
+        // Most reports of a domain repeat a policy seen shortly before: its
+        // mode, mx patterns and version key are worked out once per variant.
+        let known =
+            self.recent.iter().rposition(|l| l.raw == p.policy.policy_string && l.policy_type == p.policy.policy_type);
+        let at = match known {
+            Some(at) => at,
+            None => {
+                let mode = if is_sts { p.policy.sts_mode() } else { None };
+                let mx = p.policy.mx_patterns();
+                let mut lines: Vec<String> = p.policy.policy_string.iter().map(|l| l.trim().to_owned()).collect();
+                if is_sts {
+                    // Line order differs between reporters (Google keeps the file's order); compare as a set.
+                    crate::sort::sort(&mut lines);
+                }
+                let key = (p.policy.policy_type.as_str().to_owned(), lines.join("\n"));
+                if self.recent.len() == RECENT {
+                    self.recent.remove(0);
+                }
+                self.recent.push(LastPolicy {
+                    raw: p.policy.policy_string.clone(),
+                    policy_type: p.policy.policy_type.clone(),
+                    variant: (mode, mx),
+                    key,
+                });
+                self.recent.len() - 1
             }
-            let key = (p.policy.policy_type.as_str().to_owned(), lines.join("\n"));
-            self.last = Some(LastPolicy {
-                raw: p.policy.policy_string.clone(),
-                policy_type: p.policy.policy_type.clone(),
-                variant: (mode, mx),
-                key,
-            });
-        }
-        let Some(last) = self.last.as_ref() else { return };
+        };
+        let last = &self.recent[at];
         let (mode, mx) = (&last.variant.0, &last.variant.1);
         if mode.as_deref() == Some("testing") {
             self.testing_days.insert(day);
@@ -177,22 +200,19 @@ impl DomainAcc {
                 }
             }
         }
-        if !self.seen.contains_key(&last.key) {
-            self.seen.insert(
-                last.key.clone(),
-                SeenPolicy {
-                    policy_type: p.policy.policy_type.as_str().to_owned(),
-                    mode: mode.clone(),
-                    mx: mx.clone(),
-                    lines: p.policy.policy_string.clone(),
-                    first: day,
-                    last: day,
-                    reporters: BTreeSet::new(),
-                    reports: 0,
-                },
-            );
-        }
-        let Some(e) = self.seen.get_mut(&last.key) else { return };
+        let e = match self.seen.get_mut(&last.key) {
+            Some(e) => e,
+            None => self.seen.entry(last.key.clone()).or_insert(SeenPolicy {
+                policy_type: p.policy.policy_type.as_str().to_owned(),
+                mode: mode.clone(),
+                mx: mx.clone(),
+                lines: p.policy.policy_string.clone(),
+                first: day,
+                last: day,
+                reporters: BTreeSet::new(),
+                reports: 0,
+            }),
+        };
         e.first = e.first.min(day);
         e.last = e.last.max(day);
         if !e.reporters.contains(&r.organization_name) {
