@@ -289,6 +289,26 @@ test('pasting report JSON loads it (Ctrl+V and the paste box)', async (page) => 
   c.done();
 });
 
+test('names reach the page intact: short and long, ASCII and not', async (page) => {
+  const c = new Check();
+  // Strings from the module are made by hand when short and ASCII, by
+  // TextDecoder otherwise (scripts/finalize.mjs): each kind must arrive whole.
+  const names = ['Zürich Mail', 'Почта', '日本', 'Plain Org', `Long ${'x'.repeat(70)}`, `Lang ${'ü'.repeat(40)}`];
+  const base = JSON.parse(fs.readFileSync('tests/fixtures/real/parsedmarc__mail.ru.json', 'utf8'));
+  const reports = names.map((org, i) => ({ ...base, 'organization-name': org, 'report-id': `names-${i}` }));
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', text);
+    window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, JSON.stringify(reports));
+  await waitReady(page);
+  c.eq(await kpi(page, 'kpi-reports'), names.length, 'every report loaded');
+  const rows = await hookRows(page, 'org-row');
+  c.eq(rows.map((r) => r.org).sort(), [...names].sort(), 'data-org of each organization row');
+  for (const name of names) c.ok(rows.some((r) => r.text.includes(name)), `shown: ${name}`);
+  c.done();
+});
+
 test('duplicates across containers count once and are listed', async (page) => {
   const c = new Check();
   const dir = path.resolve('tests/fixtures/real');
