@@ -207,10 +207,12 @@ performance.mark('boot:start');
 // (crates/unlzma) unpacks it into its memory, which is let go once the app's
 // module is compiled. Compiled once here and posted to the ingest workers
 // (see src/ui/workers.rs).
-const unpack = () => {
+const unpack = async () => {
   const base64 = (text) => Uint8Array.fromBase64 ? Uint8Array.fromBase64(text) : Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
   const packed = base64('${packed.toString('base64')}');
-  const unpacker = new WebAssembly.Instance(new WebAssembly.Module(base64('${decoder.toString('base64')}'))).exports;
+  // Compiled asynchronously: some browsers refuse to compile modules over 4 KB
+  // synchronously on the main thread.
+  const unpacker = (await WebAssembly.instantiate(base64('${decoder.toString('base64')}'))).instance.exports;
   // Its memory, from __heap_base on: the model's probabilities, the packed
   // bytes, then the unpacked module.
   const probs = (unpacker.__heap_base.value + 15) & ~15;
@@ -234,7 +236,7 @@ const cannotStart = (err) => {
   document.body.append(p);
 };
 try {
-  const module = await WebAssembly.compile(unpack());
+  const module = await WebAssembly.compile(await unpack());
   performance.mark('boot:compiled');
   globalThis.tlsrptModule = module;
   globalThis.tlsrptWorker = new URL('./${workerName}', import.meta.url).href;
