@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import zlib from 'node:zlib';
 import { serve } from './server.mjs';
-import { launch, recordRequests, waitReady, kpi, hookRows, dropFiles, Check, OUT, csvRecords, Skip, makeZip, dropSequence, axeViolations, fullShot } from './harness.mjs';
+import { launch, recordRequests, waitReady, kpi, hookRows, dropFiles, pasteText, Check, OUT, csvRecords, Skip, makeZip, dropSequence, axeViolations, fullShot } from './harness.mjs';
 
 const SHARED = path.resolve('../shared');
 const GEN = path.join(SHARED, 'tools/gen_corpus.py');
@@ -271,12 +271,7 @@ test('a picked folder loads every file inside, one row each', async (page) => {
 
 test('pasting report JSON loads it (Ctrl+V and the paste box)', async (page) => {
   const c = new Check();
-  const json = fs.readFileSync('tests/fixtures/real/parsedmarc__mail.ru.json', 'utf8');
-  await page.evaluate((text) => {
-    const dt = new DataTransfer();
-    dt.setData('text/plain', text);
-    window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, json);
+  await pasteText(page, fs.readFileSync('tests/fixtures/real/parsedmarc__mail.ru.json', 'utf8'));
   await waitReady(page);
   c.eq(await kpi(page, 'kpi-reports'), 1, 'after Ctrl+V');
   await page.click('.paste summary');
@@ -296,11 +291,7 @@ test('names reach the page intact: short and long, ASCII and not', async (page) 
   const names = ['Zürich Mail', 'Почта', '日本', 'Plain Org', `Long ${'x'.repeat(70)}`, `Lang ${'ü'.repeat(40)}`];
   const base = JSON.parse(fs.readFileSync('tests/fixtures/real/parsedmarc__mail.ru.json', 'utf8'));
   const reports = names.map((org, i) => ({ ...base, 'organization-name': org, 'report-id': `names-${i}` }));
-  await page.evaluate((text) => {
-    const dt = new DataTransfer();
-    dt.setData('text/plain', text);
-    window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, JSON.stringify(reports));
+  await pasteText(page, JSON.stringify(reports));
   await waitReady(page);
   c.eq(await kpi(page, 'kpi-reports'), names.length, 'every report loaded');
   const rows = await hookRows(page, 'org-row');
@@ -736,15 +727,7 @@ test('without workers the same engine runs on the main thread', async (page) => 
   c.eq(await page.getAttribute('[data-testid="app"]', 'data-engine'), 'main-thread', 'engine');
   if (!HAVE_SHARED) {
     // Stand-alone clone: the in-repo fixtures against their golden numbers.
-    const golden = JSON.parse(fs.readFileSync('tests/fixtures/real-expected.json', 'utf8'));
-    const dir = path.resolve('tests/fixtures/real');
-    const names = fs.readdirSync(dir).filter((n) => n !== 'SOURCES.md');
-    await page.setInputFiles('[data-testid="file-input"]', names.map((n) => path.join(dir, n)));
-    await waitReady(page);
-    const unique = new Map();
-    for (const n of names) for (const r of golden[n] || []) unique.set(`${r.organization}|${r.report_id}`, r);
-    c.eq(await kpi(page, 'kpi-reports'), unique.size, 'kpi-reports');
-    c.eq(await kpi(page, 'kpi-successful'), [...unique.values()].reduce((a, r) => a + r.successful, 0), 'kpi-successful');
+    await loadRealFixtures(page, c);
     c.eq(await page.getAttribute('[data-testid="app"]', 'data-engine'), 'main-thread', 'engine after the load');
     console.log('    (generated corpus SKIPPED: ../shared is not beside the repository; in-repo fixtures checked instead)');
     return c.done();
