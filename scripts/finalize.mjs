@@ -36,7 +36,6 @@ const glue = inline[1].match(/from '\.\/([^']+\.js)'/)?.[1];
 const wasmName = inline[1].match(/module_or_path: '\.\/([^']+\.wasm)'/)?.[1];
 if (!glue || !wasmName) throw new Error('finalize: cannot find the JS glue or the wasm file in the loader');
 
-const wasm = fs.readFileSync(path.join(dir, wasmName));
 // Short strings from the module reach the page without TextDecoder: the views
 // hand the DOM thousands of short ASCII strings (class names, numbers, host
 // names), and a TextDecoder call costs ~0.38 us each in Chromium against
@@ -81,12 +80,13 @@ html = html.replace(preload, `$1${glueIntegrity}"`);
 // unpacks the app in 30-45 ms (Node; 70-95 ms in the page with the base64
 // and the decoder's instantiation) where the same decoder in JavaScript took
 // 105-180 ms, most of it before the JIT had optimized its one call.
+const wasm = fs.readFileSync(path.join(dir, wasmName));
 const LZMA = { lc: 4, lp: 0, pb: 0 };
 const run = (cmd, args, options) => {
   try {
     return execFileSync(cmd, args, options);
   } catch (err) {
-    throw new Error(`finalize: ${cmd} failed (${err.code || `exit ${err.status}`}); the build needs it to pack the module (scripts/setup installs it)`);
+    throw new Error(`finalize: ${cmd} failed (${err.code || `exit ${err.status}`}); packing the module needs python3, cargo and npm's wasm-opt (scripts/setup installs what it can)`);
   }
 };
 const packed = run('python3', ['-c', `

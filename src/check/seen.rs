@@ -76,7 +76,7 @@ struct DomainAcc {
     last_day: Option<Day>,
     /// The policies of the latest entries gathered, worked out, the most
     /// recent last (at most [`RECENT`]).
-    recent: Vec<LastPolicy>,
+    recent: Vec<WorkedPolicy>,
 }
 
 /// How many worked-out policies a domain keeps. Reporters differ in how they
@@ -88,7 +88,7 @@ const RECENT: usize = 32;
 
 /// A policy as reported, and what was worked out of it.
 #[derive(Debug)]
-struct LastPolicy {
+struct WorkedPolicy {
     raw: Vec<String>,
     policy_type: PolicyType,
     /// Its MTA-STS mode and mx patterns.
@@ -168,7 +168,7 @@ impl DomainAcc {
                 if self.recent.len() == RECENT {
                     self.recent.remove(0);
                 }
-                self.recent.push(LastPolicy {
+                self.recent.push(WorkedPolicy {
                     raw: p.policy.policy_string.clone(),
                     policy_type: p.policy.policy_type.clone(),
                     variant: (mode, mx),
@@ -177,17 +177,17 @@ impl DomainAcc {
                 self.recent.len() - 1
             }
         };
-        let last = &self.recent[at];
-        let (mode, mx) = (&last.variant.0, &last.variant.1);
+        let worked = &self.recent[at];
+        let (mode, mx) = (&worked.variant.0, &worked.variant.1);
         if mode.as_deref() == Some("testing") {
             self.testing_days.insert(day);
         }
         if is_sts {
             // Looked up before inserting: a key is copied only when new.
             let variants = self.by_day.entry(day).or_default();
-            let orgs = match variants.get_mut(&last.variant) {
+            let orgs = match variants.get_mut(&worked.variant) {
                 Some(orgs) => orgs,
-                None => variants.entry(last.variant.clone()).or_default(),
+                None => variants.entry(worked.variant.clone()).or_default(),
             };
             if !orgs.contains(&r.organization_name) {
                 orgs.insert(r.organization_name.clone());
@@ -200,9 +200,9 @@ impl DomainAcc {
                 }
             }
         }
-        let e = match self.seen.get_mut(&last.key) {
+        let e = match self.seen.get_mut(&worked.key) {
             Some(e) => e,
-            None => self.seen.entry(last.key.clone()).or_insert(SeenPolicy {
+            None => self.seen.entry(worked.key.clone()).or_insert(SeenPolicy {
                 policy_type: p.policy.policy_type.as_str().to_owned(),
                 mode: mode.clone(),
                 mx: mx.clone(),
