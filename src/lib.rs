@@ -10,6 +10,7 @@ pub mod check;
 pub mod engine;
 pub mod format;
 pub mod ingest;
+pub mod markup;
 pub mod report;
 pub mod samples;
 pub mod sort;

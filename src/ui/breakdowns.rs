@@ -2,13 +2,15 @@
 
 use leptos::prelude::*;
 
+use super::rows::{bar, begin_select_row, MarkupBody};
 use super::stages::{Stage, BY_ADDRESS};
-use super::state::{AppState, StageView};
-use super::tables::{bar, selector, SelectRow, SortHeader};
+use super::state::StageView;
+use super::tables::SortHeader;
 use crate::analysis::explain::explain;
 use crate::analysis::table::{top_indices, SortState};
-use crate::analysis::{BreakdownRow, FilterField, Sorted};
+use crate::analysis::{BreakdownRow, Filter, FilterField, Sorted};
 use crate::format;
+use crate::markup::Markup;
 
 /// One card per result type present: what it means and what to fix.
 #[component]
@@ -128,9 +130,31 @@ impl Kind {
 /// Rows shown per breakdown; the rest are counted in the header.
 const TOP: usize = 50;
 
+/// A breakdown's rows; `max` is the most failed sessions of any row.
+fn breakdown_rows(rows: &[BreakdownRow], filter: &Filter, kind: Kind, with_successful: bool, max: u128) -> String {
+    let mut m = Markup::new();
+    for r in rows {
+        begin_select_row(&mut m, filter, kind.field(), kind.hook(), &r.key)
+            .attr("data-testid", "breakdown-row")
+            .attr("data-kind", kind.hook())
+            .attr("data-key", &r.key)
+            .num_attr("data-sessions", r.failed)
+            .end_open()
+            .open("th", &[("scope", Some("row")), ("class", Some("mono"))])
+            .text(if r.key.is_empty() { "(not reported)" } else { &r.key })
+            .close("th");
+        if with_successful {
+            m.cell("td", Some("num"), &format::count(r.successful));
+        }
+        m.open("td", &[("class", Some("num"))]).text(&format::count(r.failed)).text(" ");
+        bar(&mut m, r.failed, max, "bar bad");
+        m.close("td").cell("td", Some("num"), &format::count(r.entries as u64)).close("tr");
+    }
+    m.into_string()
+}
+
 #[component]
 fn BreakdownTable(title: &'static str, kind: Kind, with_successful: bool) -> impl IntoView {
-    let state = expect_context::<AppState>();
     let stage = super::stages::current();
     let sort = RwSignal::new(SortState::new("failed", true));
     let rows = move || {
@@ -146,7 +170,11 @@ fn BreakdownTable(title: &'static str, kind: Kind, with_successful: bool) -> imp
         }
     };
     let count_and_max = Memo::new(move |_| kind.count_and_max(&stage));
-    let max = Signal::derive(move || count_and_max.get().1);
+    let html = Signal::derive(move || {
+        let rows = rows();
+        let max = count_and_max.get().1;
+        stage.snapshot.with(|snap| breakdown_rows(&rows, snap.filter(), kind, with_successful, max))
+    });
     let total = move || count_and_max.get().0;
     let any = move || total() > 0;
     view! {
@@ -170,28 +198,7 @@ fn BreakdownTable(title: &'static str, kind: Kind, with_successful: bool) -> imp
                                 <SortHeader label="Entries" column="entries" sort=sort numeric=true />
                             </tr>
                         </thead>
-                        <tbody>
-                            <For each=rows key=|r| r.clone() let:r>
-                                {
-                                    let (selected, on_toggle) = selector(state, kind.field(), r.key.clone());
-                                    let shown = if r.key.is_empty() { "(not reported)".to_owned() } else { r.key.clone() };
-                                    let (successful, failed, entries) = (r.successful, r.failed, r.entries);
-                                    view! {
-                                        <SelectRow selected=selected on_toggle={on_toggle} row_key=format!("{}:{}", kind.hook(), r.key) {..}
-                                            data-testid="breakdown-row"
-                                            data-kind=kind.hook()
-                                            data-key=r.key.clone()
-                                            data-sessions=r.failed.to_string()
-                                        >
-                                            <th scope="row" class="mono">{shown}</th>
-                                            {with_successful.then(|| view! { <td class="num">{format::count(successful)}</td> })}
-                                            <td class="num">{format::count(failed)} {bar(failed, max, "bad")}</td>
-                                            <td class="num">{format::count(entries as u64)}</td>
-                                        </SelectRow>
-                                    }
-                                }
-                            </For>
-                        </tbody>
+                        <MarkupBody html=html select=kind.field() />
                     </table>
                 </div>
             </Show>

@@ -16,6 +16,7 @@ mod loader;
 mod panic;
 mod progress;
 mod rehearse;
+mod rows;
 mod setup_check;
 mod stages;
 mod state;

@@ -78,6 +78,13 @@ pub struct Snapshot {
     pub overview: Arc<Overview>,
 }
 
+impl Snapshot {
+    /// The filter this overview is under.
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+}
+
 impl PartialEq for Snapshot {
     fn eq(&self, other: &Self) -> bool {
         self.version == other.version && self.filter == other.filter
