@@ -463,16 +463,7 @@ impl Parts {
     pub fn assemble(self) -> Overview {
         let mut domains = self.domains;
         for row in &mut domains {
-            crate::sort::sort_by_key(&mut row.daily, |(d, _)| *d);
-            row.daily.dedup_by(|next, kept| {
-                if next.0 == kept.0 {
-                    kept.1.successful += next.1.successful;
-                    kept.1.failed += next.1.failed;
-                    true
-                } else {
-                    false
-                }
-            });
+            merge_days(&mut row.daily);
         }
         crate::sort::sort_by(&mut domains, |a, b| {
             b.totals.sessions().cmp(&a.totals.sessions()).then_with(|| a.domain.cmp(&b.domain))
@@ -498,6 +489,39 @@ impl Parts {
             reports: self.reports,
         }
     }
+}
+
+/// Puts a domain's daily sums in day order, one entry per day. They come a
+/// report at a time in no order (12,800 entries for one domain at 64k
+/// reports): within a span of days not much longer than the list they are
+/// summed into a slot per day, in one pass; sorting them was a quarter of a
+/// filter change's work. A wider span (a stray date decades away) is sorted.
+fn merge_days(daily: &mut Vec<(Day, Totals)>) {
+    let (Some(lo), Some(hi)) = (daily.iter().map(|(d, _)| d.0).min(), daily.iter().map(|(d, _)| d.0).max()) else {
+        return;
+    };
+    let span = hi.abs_diff(lo).saturating_add(1);
+    if span <= 4 * daily.len() as u64 + 64 {
+        let mut slots = vec![None::<Totals>; span as usize];
+        for (d, t) in daily.iter() {
+            let slot = slots[(d.0 - lo) as usize].get_or_insert_with(Totals::default);
+            slot.successful += t.successful;
+            slot.failed += t.failed;
+        }
+        daily.clear();
+        daily.extend(slots.into_iter().enumerate().filter_map(|(i, t)| Some((Day(lo + i as i64), t?))));
+        return;
+    }
+    crate::sort::sort_by_key(daily, |(d, _)| *d);
+    daily.dedup_by(|next, kept| {
+        if next.0 == kept.0 {
+            kept.1.successful += next.1.successful;
+            kept.1.failed += next.1.failed;
+            true
+        } else {
+            false
+        }
+    });
 }
 
 impl Overview {
@@ -554,4 +578,46 @@ fn timeline(days: HashMap<Day, Totals>) -> Vec<DayRow> {
             DayRow { day: Day(d), totals: t.unwrap_or_default(), has_data: t.is_some() }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn totals(successful: u128, failed: u128) -> Totals {
+        Totals { successful, failed }
+    }
+
+    /// What `merge_days` must give: the sums per day, in day order.
+    fn by_map(daily: &[(Day, Totals)]) -> Vec<(Day, Totals)> {
+        let mut m = std::collections::BTreeMap::<i64, Totals>::new();
+        for (d, t) in daily {
+            let e = m.entry(d.0).or_default();
+            e.successful += t.successful;
+            e.failed += t.failed;
+        }
+        m.into_iter().map(|(d, t)| (Day(d), t)).collect()
+    }
+
+    #[test]
+    fn daily_sums_merge_per_day_in_order_over_narrow_and_wide_spans() {
+        // A pseudo-random walk of days, with zero-session days kept.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed >> 33
+        };
+        for (len, spread) in [(0, 1), (1, 1), (50, 10), (500, 400), (300, 5000), (40, 1 << 40)] {
+            let daily: Vec<(Day, Totals)> = (0..len)
+                .map(|_| (Day(19000 + (next() % spread) as i64), totals((next() % 3) as u128, (next() % 2) as u128)))
+                .collect();
+            let mut merged = daily.clone();
+            merge_days(&mut merged);
+            assert_eq!(merged, by_map(&daily), "{len} entries over {spread} days");
+        }
+        // Days before the epoch and a stray far-off date.
+        let mut odd = vec![(Day(-3), totals(1, 0)), (Day(i64::MAX / 2), totals(0, 1)), (Day(-3), totals(0, 2))];
+        merge_days(&mut odd);
+        assert_eq!(odd, vec![(Day(-3), totals(1, 2)), (Day(i64::MAX / 2), totals(0, 1))]);
+    }
 }

@@ -340,15 +340,14 @@ struct TypeAcc {
 pub struct Sums {
     kpis: Kpis,
     reports: Vec<usize>,
-    domain_slot: Vec<u32>,
-    domains: Vec<DomainRow>,
+    domains: Dense<DomainRow>,
     orgs: Vec<Option<OrgRow>>,
     days: HashMap<Day, Totals>,
-    policies: Vec<Option<BreakdownRow>>,
+    policies: Dense<BreakdownRow>,
     types: Vec<Option<TypeAcc>>,
-    mx: Vec<Option<BreakdownRow>>,
-    receiving_ip: Vec<Option<BreakdownRow>>,
-    sending_ip: Vec<Option<BreakdownRow>>,
+    mx: Dense<BreakdownRow>,
+    receiving_ip: Dense<BreakdownRow>,
+    sending_ip: Dense<BreakdownRow>,
     failures: Vec<FailureRow>,
     /// Scratch: the domains of the report being added.
     here: Vec<u32>,
@@ -367,9 +366,43 @@ fn at<T>(rows: &mut Vec<Option<T>>, id: u32) -> &mut Option<T> {
     &mut rows[i]
 }
 
+/// Rows by id, for id spaces that run into tens of thousands (sending IPs):
+/// a slot per id (4 bytes) and the rows seen, side by side. A filter keeping
+/// a few hundred addresses of 47,000 then allocates a few hundred rows, not a
+/// row-sized hole for every address up to the highest it saw.
+#[derive(Debug, Clone)]
+struct Dense<T> {
+    slot: Vec<u32>,
+    rows: Vec<T>,
+}
+
+impl<T> Default for Dense<T> {
+    fn default() -> Dense<T> {
+        Dense { slot: Vec::new(), rows: Vec::new() }
+    }
+}
+
+impl<T> Dense<T> {
+    /// The row of `id`, made by `new` the first time; `ids` is how many ids
+    /// there are, so the slots grow once to hold them all.
+    fn row(&mut self, id: u32, ids: usize, new: impl FnOnce() -> T) -> &mut T {
+        const EMPTY: u32 = u32::MAX;
+        let i = id as usize;
+        if self.slot.len() <= i {
+            self.slot.resize(ids.max(i + 1), EMPTY);
+        }
+        if self.slot[i] == EMPTY {
+            self.slot[i] = self.rows.len() as u32;
+            self.rows.push(new());
+        }
+        let at = self.slot[i] as usize;
+        &mut self.rows[at]
+    }
+}
+
 /// Adds failed sessions (or sessions) to row `id` of a breakdown.
-fn bump(rows: &mut Vec<Option<BreakdownRow>>, names: &Interner, id: u32, successful: u64, failed: u64) {
-    let row = at(rows, id).get_or_insert_with(|| BreakdownRow {
+fn bump(rows: &mut Dense<BreakdownRow>, names: &Interner, id: u32, successful: u64, failed: u64) {
+    let row = rows.row(id, names.names.len(), || BreakdownRow {
         key: names.name(id).to_owned(),
         successful: 0,
         failed: 0,
@@ -396,22 +429,13 @@ impl Sums {
     }
 
     fn domain(&mut self, ix: &Index, id: u32) -> &mut DomainRow {
-        let i = id as usize;
-        if self.domain_slot.len() <= i {
-            self.domain_slot.resize(i + 1, u32::MAX);
-        }
-        if self.domain_slot[i] == u32::MAX {
-            self.domain_slot[i] = self.domains.len() as u32;
-            self.domains.push(DomainRow {
-                domain: ix.domains.name(id).to_owned(),
-                reports: 0,
-                totals: Totals::default(),
-                multi_policy_reports: 0,
-                daily: Vec::new(),
-            });
-        }
-        let slot = self.domain_slot[i] as usize;
-        &mut self.domains[slot]
+        self.domains.row(id, ix.domains.names.len(), || DomainRow {
+            domain: ix.domains.name(id).to_owned(),
+            reports: 0,
+            totals: Totals::default(),
+            multi_policy_reports: 0,
+            daily: Vec::new(),
+        })
     }
 
     /// Adds the kept entries (indices into `entries`, ascending) of report `ri`.
@@ -503,7 +527,7 @@ impl Sums {
     }
 
     fn finish(self, ix: &Index) -> Overview {
-        let domains = self.domains;
+        let domains = self.domains.rows;
         let kpis = Kpis {
             organizations: self.orgs.iter().flatten().count(),
             domains: domains.iter().filter(|d| !d.domain.is_empty()).count(),
@@ -524,7 +548,6 @@ impl Sums {
                 })
             })
             .collect();
-        let flat = |v: Vec<Option<BreakdownRow>>| v.into_iter().flatten().collect::<Vec<_>>();
         Parts {
             kpis,
             domains,
@@ -532,10 +555,10 @@ impl Sums {
             result_types,
             failures: self.failures,
             days: self.days,
-            policies: flat(self.policies),
-            receiving_mx: flat(self.mx),
-            receiving_ip: flat(self.receiving_ip),
-            sending_ip: flat(self.sending_ip),
+            policies: self.policies.rows,
+            receiving_mx: self.mx.rows,
+            receiving_ip: self.receiving_ip.rows,
+            sending_ip: self.sending_ip.rows,
             reports: self.reports,
         }
         .assemble()
