@@ -1129,6 +1129,10 @@ test('hostile input: markup stays inert text, only http(s) becomes a link', asyn
         { 'result-type': evil, 'sending-mta-ip': evil, 'receiving-mx-hostname': evil, 'failed-session-count': 1, 'failure-reason-code': evil, 'additional-information': 'javascript:window.__pwned=3' },
         { 'result-type': 'certificate-expired', 'failed-session-count': 1, 'additional-information': 'https://help.example/tlsrpt' },
       ],
+    }, {
+      // Quotes and markup in a value that lands in attributes of the tables' rows.
+      policy: { 'policy-type': 'no-policy-found', 'policy-domain': `q"u'o<i>te.example` },
+      summary: { 'total-successful-session-count': 3, 'total-failure-session-count': 0 },
     }],
   };
   const dir = path.join(tmp, 'hostile');
@@ -1136,6 +1140,15 @@ test('hostile input: markup stays inert text, only http(s) becomes a link', asyn
   fs.writeFileSync(path.join(dir, 'evil.json'), JSON.stringify(report));
   await page.setInputFiles('[data-testid="file-input"]', [path.join(dir, 'evil.json')]);
   await waitReady(page);
+  // The tables write their rows as markup (src/markup.rs): every value comes
+  // back exact, in attributes and as text, and nothing in it becomes an element.
+  c.eq(await page.getAttribute('[data-testid="org-row"]', 'data-org'), evil, 'the organization row keeps the exact name');
+  c.ok((await page.textContent('[data-testid="org-row"] th')).includes('<img src=x'), 'the organization shown as text');
+  const mx = await page.$$eval('[data-testid="breakdown-row"][data-kind="receiving-mx"]', (rs) => rs.map((r) => r.dataset.key));
+  c.ok(mx.includes(evil), `the MX breakdown keeps the exact host name: ${JSON.stringify(mx)}`);
+  const domains = await page.$$eval('[data-testid="domain-row"]', (rs) => rs.map((r) => r.dataset.domain));
+  c.ok(domains.includes(`q"u'o<i>te.example`), `the domain row keeps quotes and brackets: ${JSON.stringify(domains)}`);
+  c.eq(await page.$$eval('main tbody i, main tbody b, main tbody script', (els) => els.length), 0, 'no element made from a value in the tables');
   await page.click('[data-testid="open-report"] >> nth=0');
   await page.waitForSelector('[data-testid="report-detail"]');
   c.eq(await page.evaluate(() => window.__pwned), undefined, 'no script ran');
