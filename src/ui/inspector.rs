@@ -7,20 +7,10 @@ use super::state::AppState;
 use super::tables::{page_text, Pager};
 use crate::analysis::StoredReport;
 use crate::format;
+use crate::markup::Markup;
 use crate::report::datetime::format_utc;
 
 const PAGE: usize = 25;
-
-/// Only http(s) URIs become links; anything else stays inert text.
-fn link_or_text(s: &str) -> AnyView {
-    let t = s.trim();
-    let lower = t.to_ascii_lowercase();
-    if (lower.starts_with("https://") || lower.starts_with("http://")) && !t.contains(char::is_whitespace) {
-        view! { <a href=t.to_owned() target="_blank" rel="noopener noreferrer">{t.to_owned()}</a> }.into_any()
-    } else {
-        view! { <span>{t.to_owned()}</span> }.into_any()
-    }
-}
 
 /// Moves focus into the report just opened, once it is drawn.
 fn focus_detail() {
@@ -122,109 +112,146 @@ pub fn Inspector() -> impl IntoView {
                 </table>
             </div>
             <Pager page=page pages=Signal::derive(pages) label="Report pages" text=Signal::derive(move || page_text(page.get(), pages())) />
-            {move || open.get().map(|i| state.data.with_value(|d| report_view(&d.reports()[i], d.file_name(d.reports()[i].file).to_owned())))}
+            {move || open.get().map(|i| state.data.with_value(|d| report_view(&d.reports()[i], d.file_name(d.reports()[i].file))))}
         </section>
     }
 }
 
-fn report_view(s: &StoredReport, file: String) -> impl IntoView {
-    let r = &s.report;
-    let origin = if s.origin.is_empty() { file } else { format!("{file} › {}", s.origin) };
-    let counted = r.counted();
-    let multi = r.multi_policy_domains();
-    let multi_note = (!multi.is_empty()).then(|| {
-        format!(
-            "This reporter evaluated {} under several policies: the same sessions appear under each, so the totals count them once (the policy entry with the most sessions).",
-            multi.join(", ")
-        )
-    });
-    let policies = r
-        .policies
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let details = p
-                .failure_details
-                .iter()
-                .map(|d| {
-                    let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
-                    view! {
-                        <tr>
-                            <td><code class="rtype">{d.result_type.as_str().to_owned()}</code></td>
-                            <td class="mono">{o(&d.sending_mta_ip)}</td>
-                            <td class="mono">{o(&d.receiving_mx_hostname)}</td>
-                            <td class="mono">{o(&d.receiving_mx_helo)}</td>
-                            <td class="mono">{o(&d.receiving_ip)}</td>
-                            <td class="num">{format::count(d.failed_session_count)}</td>
-                            <td class="reason">{o(&d.failure_reason_code)}</td>
-                            <td class="reason">{d.additional_information.as_deref().map(link_or_text)}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
-            view! {
-                <div class="policy">
-                    <h3>
-                        {format!("Policy {} · {} · {}", i + 1, p.policy.policy_type.as_str(), p.policy.policy_domain.clone().unwrap_or_else(|| "(no domain)".into()))}
-                        {(!counted.get(i).copied().unwrap_or(true)).then(|| view! { <span class="badge warning">"not counted again"</span> })}
-                    </h3>
-                    <p class="small">
-                        {format!(
-                            "{} successful, {} failed sessions · MX patterns: {}",
-                            format::count(p.summary.successful),
-                            format::count(p.summary.failed),
-                            if p.policy.mx_host.is_empty() { "–".to_owned() } else { p.policy.mx_host.join(", ") }
-                        )}
-                    </p>
-                    {(!p.policy.policy_string.is_empty()).then(|| view! { <pre class="code">{p.policy.policy_string.join("\n")}</pre> })}
-                    {(!p.failure_details.is_empty()).then(|| view! {
-                        <div class="table-wrap" tabindex="0" role="region" aria-label="Failure details of this policy">
-                            <table class="dense">
-                                <thead>
-                                    <tr>
-                                        <th>"Result type"</th>
-                                        <th>"Sending MTA IP"</th>
-                                        <th>"Receiving MX"</th>
-                                        <th>"MX HELO"</th>
-                                        <th>"Receiving IP"</th>
-                                        <th class="num">"Sessions"</th>
-                                        <th>"Reason code"</th>
-                                        <th>"More information"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>{details}</tbody>
-                            </table>
-                        </div>
-                    })}
-                </div>
-            }
-        })
-        .collect_view();
-    let warnings = s.warnings.iter().map(|w| view! { <li>{w.to_string()}</li> }).collect_view();
+/// The open report, written as markup (see [`crate::markup`]): it is shown
+/// once per opening and holds nothing interactive but a link or two and the
+/// raw JSON's disclosure.
+fn report_view(s: &StoredReport, file: &str) -> impl IntoView {
+    let html = report_markup(s, file);
     view! {
-        <div class="report" id="report-detail" data-testid="report-detail" tabindex="-1" role="region" aria-label="The open report">
-            <dl class="meta">
-                <dt>"Organization"</dt>
-                <dd>{r.organization_name.clone()}</dd>
-                <dt>"Report ID"</dt>
-                <dd class="mono">{r.report_id.clone()}</dd>
-                <dt>"Period"</dt>
-                <dd>{format!("{} → {}", format_utc(r.date_range.start), format_utc(r.date_range.end))}</dd>
-                <dt>"Contact"</dt>
-                <dd>{r.contact_info.clone().unwrap_or_else(|| "–".into())}</dd>
-                <dt>"From file"</dt>
-                <dd>{origin}</dd>
-            </dl>
-            {multi_note.map(|n| view! { <p class="note small" data-testid="multi-policy-note">{n}</p> })}
-            {policies}
-            {(!s.warnings.is_empty()).then(|| view! {
-                <h3>"Warnings"</h3>
-                <ul class="warnings small">{warnings}</ul>
-            })}
-            <details>
-                <summary>"Raw JSON"</summary>
-                <pre class="code" data-testid="report-raw" tabindex="0" aria-label="The report's JSON as received">{format::pretty_json(&s.raw)}</pre>
-            </details>
-        </div>
+        <div class="report" id="report-detail" data-testid="report-detail" tabindex="-1" role="region" aria-label="The open report" inner_html=html></div>
     }
+}
+
+/// An `http(s)` URI as a link that opens elsewhere; anything else as inert text.
+fn link_or_text(m: &mut Markup, s: &str) {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    if (lower.starts_with("https://") || lower.starts_with("http://")) && !t.contains(char::is_whitespace) {
+        m.open("a", &[("href", Some(t)), ("target", Some("_blank")), ("rel", Some("noopener noreferrer"))]).text(t).close("a");
+    } else {
+        m.cell("span", None, t);
+    }
+}
+
+/// The report's metadata, policies with their failure details, warnings and raw JSON.
+fn report_markup(s: &StoredReport, file: &str) -> String {
+    let r = &s.report;
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
+    let mut m = Markup::new();
+    m.open("dl", &[("class", Some("meta"))]);
+    let origin = if s.origin.is_empty() { file.to_owned() } else { format!("{file} › {}", s.origin) };
+    let period = format!("{} → {}", format_utc(r.date_range.start), format_utc(r.date_range.end));
+    for (term, value, class) in [
+        ("Organization", r.organization_name.as_str(), None),
+        ("Report ID", r.report_id.as_str(), Some("mono")),
+        ("Period", period.as_str(), None),
+        ("Contact", r.contact_info.as_deref().unwrap_or("–"), None),
+        ("From file", origin.as_str(), None),
+    ] {
+        m.cell("dt", None, term).cell("dd", class, value);
+    }
+    m.close("dl");
+    let multi = r.multi_policy_domains();
+    if !multi.is_empty() {
+        m.open("p", &[("class", Some("note small")), ("data-testid", Some("multi-policy-note"))])
+            .text(&format!(
+                "This reporter evaluated {} under several policies: the same sessions appear under each, so the totals count them once (the policy entry with the most sessions).",
+                multi.join(", ")
+            ))
+            .close("p");
+    }
+    let counted = r.counted();
+    for (i, p) in r.policies.iter().enumerate() {
+        m.open("div", &[("class", Some("policy"))]).open("h3", &[]).text(&format!(
+            "Policy {} · {} · {}",
+            i + 1,
+            p.policy.policy_type.as_str(),
+            p.policy.policy_domain.as_deref().unwrap_or("(no domain)")
+        ));
+        if !counted.get(i).copied().unwrap_or(true) {
+            m.cell("span", Some("badge warning"), "not counted again");
+        }
+        m.close("h3").cell(
+            "p",
+            Some("small"),
+            &format!(
+                "{} successful, {} failed sessions · MX patterns: {}",
+                format::count(p.summary.successful),
+                format::count(p.summary.failed),
+                if p.policy.mx_host.is_empty() { "–".to_owned() } else { p.policy.mx_host.join(", ") }
+            ),
+        );
+        if !p.policy.policy_string.is_empty() {
+            m.cell("pre", Some("code"), &p.policy.policy_string.join("\n"));
+        }
+        if !p.failure_details.is_empty() {
+            m.open(
+                "div",
+                &[
+                    ("class", Some("table-wrap")),
+                    ("tabindex", Some("0")),
+                    ("role", Some("region")),
+                    ("aria-label", Some("Failure details of this policy")),
+                ],
+            )
+            .open("table", &[("class", Some("dense"))])
+            .open("thead", &[])
+            .open("tr", &[]);
+            for (head, class) in [
+                ("Result type", None),
+                ("Sending MTA IP", None),
+                ("Receiving MX", None),
+                ("MX HELO", None),
+                ("Receiving IP", None),
+                ("Sessions", Some("num")),
+                ("Reason code", None),
+                ("More information", None),
+            ] {
+                m.cell("th", class, head);
+            }
+            m.close("tr").close("thead").open("tbody", &[]);
+            for d in &p.failure_details {
+                m.open("tr", &[]).open("td", &[]).cell("code", Some("rtype"), d.result_type.as_str()).close("td");
+                for v in [&d.sending_mta_ip, &d.receiving_mx_hostname, &d.receiving_mx_helo, &d.receiving_ip] {
+                    m.cell("td", Some("mono"), &dash(v));
+                }
+                m.cell("td", Some("num"), &format::count(d.failed_session_count))
+                    .cell("td", Some("reason"), &dash(&d.failure_reason_code))
+                    .open("td", &[("class", Some("reason"))]);
+                if let Some(info) = &d.additional_information {
+                    link_or_text(&mut m, info);
+                }
+                m.close("td").close("tr");
+            }
+            m.close("tbody").close("table").close("div");
+        }
+        m.close("div");
+    }
+    if !s.warnings.is_empty() {
+        m.cell("h3", None, "Warnings").open("ul", &[("class", Some("warnings small"))]);
+        for w in &s.warnings {
+            m.cell("li", None, &w.to_string());
+        }
+        m.close("ul");
+    }
+    m.open("details", &[])
+        .cell("summary", None, "Raw JSON")
+        .open(
+            "pre",
+            &[
+                ("class", Some("code")),
+                ("data-testid", Some("report-raw")),
+                ("tabindex", Some("0")),
+                ("aria-label", Some("The report's JSON as received")),
+            ],
+        )
+        .text(&format::pretty_json(&s.raw))
+        .close("pre")
+        .close("details");
+    m.into_string()
 }
