@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 
+use super::rows::MarkupBody;
 use super::state::AppState;
 use super::tables::{page_text, Pager};
-use crate::analysis::StoredReport;
+use crate::analysis::{Dataset, StoredReport};
 use crate::format;
 use crate::markup::Markup;
 use crate::report::datetime::format_utc;
@@ -34,27 +35,28 @@ pub fn Inspector() -> impl IntoView {
     // Counted and paged in place: the list holds every report the filter keeps.
     let count = move || stage.snapshot.with(|s| s.overview.reports.len());
     let pages = move || count().div_ceil(PAGE).max(1);
-    let rows = move || {
+    let html = Signal::derive(move || {
         let p = page.get().min(pages() - 1);
         let ids: Vec<usize> =
             stage.snapshot.with(|s| s.overview.reports.iter().skip(p * PAGE).take(PAGE).copied().collect());
-        state.data.with_value(|d| {
-            ids.iter()
-                .map(|&i| {
-                    let s = &d.reports()[i];
-                    let r = &s.report;
-                    (
-                        i,
-                        r.organization_name.clone(),
-                        r.report_id.clone(),
-                        format_utc(r.date_range.start),
-                        r.successful(),
-                        r.failed(),
-                        s.warnings.len(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
+        let open = open.get();
+        state.data.with_value(|d| report_rows(d, &ids, open))
+    });
+    let on_click = move |el: web_sys::Element| {
+        let Some(i) = el
+            .closest("[data-open-report]")
+            .ok()
+            .flatten()
+            .and_then(|b| b.get_attribute("data-open-report"))
+            .and_then(|v| v.parse::<usize>().ok())
+        else {
+            return;
+        };
+        let opening = open.get_untracked() != Some(i);
+        open.set(opening.then_some(i));
+        if opening {
+            focus_detail();
+        }
     };
     view! {
         <section class="panel" id="reports" aria-labelledby="reports-title">
@@ -75,40 +77,7 @@ pub fn Inspector() -> impl IntoView {
                             <th scope="col"><span class="visually-hidden">"Details"</span></th>
                         </tr>
                     </thead>
-                    <tbody>
-                        <For each=rows key=|r| r.0 let:r>
-                            <tr data-testid="report-row" data-report-id=r.2.clone() class:selected=move || open.get() == Some(r.0)>
-                                <td>{r.1.clone()}</td>
-                                <td class="mono wrap">{r.2.clone()}</td>
-                                <td class="nowrap">{r.3.clone()}</td>
-                                <td class="num">{format::count(r.4)}</td>
-                                <td class="num">{format::count(r.5)}</td>
-                                <td class="num">{r.6}</td>
-                                <td>
-                                    <button
-                                        type="button"
-                                        class="btn small"
-                                        data-testid="open-report"
-                                        aria-controls="report-detail"
-                                        aria-expanded=move || (open.get() == Some(r.0)).to_string()
-                                        aria-label={
-                                            let (id, org) = (r.2.clone(), r.1.clone());
-                                            move || format!("{} report {id} from {org}", if open.get() == Some(r.0) { "Close" } else { "Open" })
-                                        }
-                                        on:click=move |_| {
-                                            let opening = open.get_untracked() != Some(r.0);
-                                            open.set(opening.then_some(r.0));
-                                            if opening {
-                                                focus_detail();
-                                            }
-                                        }
-                                    >
-                                        {move || if open.get() == Some(r.0) { "Close" } else { "Open" }}
-                                    </button>
-                                </td>
-                            </tr>
-                        </For>
-                    </tbody>
+                    <MarkupBody html=html on_click=on_click />
                 </table>
             </div>
             <Pager page=page pages=Signal::derive(pages) label="Report pages" text=Signal::derive(move || page_text(page.get(), pages())) />
@@ -125,6 +94,46 @@ fn report_view(s: &StoredReport, file: &str) -> impl IntoView {
     view! {
         <div class="report" id="report-detail" data-testid="report-detail" tabindex="-1" role="region" aria-label="The open report" inner_html=html></div>
     }
+}
+
+/// The list's rows: reports `ids` of `d`, the one `open` marked, each with
+/// the button that opens or closes it (`data-open-report`, taken by the
+/// body's one click listener).
+fn report_rows(d: &Dataset, ids: &[usize], open: Option<usize>) -> String {
+    let mut m = Markup::new();
+    for &i in ids {
+        let Some(s) = d.reports().get(i) else { continue };
+        let r = &s.report;
+        let is_open = open == Some(i);
+        m.begin("tr").attr("data-testid", "report-row").attr("data-report-id", &r.report_id);
+        if is_open {
+            m.attr("class", "selected");
+        }
+        m.end_open()
+            .cell("td", None, &r.organization_name)
+            .cell("td", Some("mono wrap"), &r.report_id)
+            .cell("td", Some("nowrap"), &format_utc(r.date_range.start))
+            .cell("td", Some("num"), &format::count(r.successful()))
+            .cell("td", Some("num"), &format::count(r.failed()))
+            .cell("td", Some("num"), &s.warnings.len().to_string())
+            .open("td", &[]);
+        let verb = if is_open { "Close" } else { "Open" };
+        m.begin("button")
+            .attr("type", "button")
+            .attr("class", "btn small")
+            .attr("data-testid", "open-report")
+            .num_attr("data-open-report", i)
+            .attr("data-row-key", &format!("report:{i}"))
+            .attr("aria-controls", "report-detail")
+            .attr("aria-expanded", if is_open { "true" } else { "false" })
+            .attr("aria-label", &format!("{verb} report {} from {}", r.report_id, r.organization_name))
+            .end_open()
+            .text(verb)
+            .close("button")
+            .close("td")
+            .close("tr");
+    }
+    m.into_string()
 }
 
 /// An `http(s)` URI as a link that opens elsewhere; anything else as inert text.

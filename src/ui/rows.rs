@@ -24,6 +24,9 @@ pub(super) fn MarkupBody(
     /// The filter field the rows select, if they do.
     #[prop(optional)]
     select: Option<FilterField>,
+    /// Called with the element clicked, for controls inside the rows.
+    #[prop(optional, into)]
+    on_click: Option<Callback<web_sys::Element>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let body = NodeRef::<leptos::html::Tbody>::new();
@@ -52,11 +55,20 @@ pub(super) fn MarkupBody(
             ev.prevent_default();
         }
     };
-    view! { <tbody node_ref=body on:click=move |ev| { pick(ev.target()); } on:keydown=on_key></tbody> }
+    let click = move |ev: leptos::ev::MouseEvent| {
+        if pick(ev.target()) {
+            return;
+        }
+        if let (Some(f), Some(el)) = (on_click, ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok())) {
+            f.run(el);
+        }
+    };
+    view! { <tbody node_ref=body on:click=click on:keydown=on_key></tbody> }
 }
 
-/// Replaces a body's rows; a row that had focus gives it to its successor
-/// (the same `data-row-key`), so a keyboard user stays where they were.
+/// Replaces a body's rows; a row (or a control in one) that had focus gives
+/// it to its successor (the same `data-row-key`), so a keyboard user stays
+/// where they were.
 fn replace_rows(body: &web_sys::Element, html: &str) {
     let focused = document()
         .active_element()
@@ -68,9 +80,9 @@ fn replace_rows(body: &web_sys::Element, html: &str) {
     }
 }
 
-/// Focuses the row under `root` whose `data-row-key` is `key`, if any.
+/// Focuses the row (or control) under `root` whose `data-row-key` is `key`, if any.
 fn focus_row(root: &web_sys::Element, key: &str) -> bool {
-    let Ok(rows) = root.query_selector_all("tr[data-row-key]") else { return false };
+    let Ok(rows) = root.query_selector_all("[data-row-key]") else { return false };
     for i in 0..rows.length() {
         let Some(el) = rows.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else {
             continue;

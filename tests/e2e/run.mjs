@@ -927,6 +927,12 @@ test('keyboard: rows within reach, Enter and Space on every kind of row, visible
   await page.waitForTimeout(50);
   c.eq((await active()).testid, 'report-detail', 'focus moves into the opened report');
   c.eq(await page.getAttribute('[data-testid="open-report"] >> nth=0', 'aria-expanded'), 'true', 'the button says it is open');
+  // Closing it from the keyboard: the rows are rebuilt, focus stays on the button.
+  await page.focus('[data-testid="open-report"] >> nth=0');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid="report-detail"]', { state: 'detached' });
+  c.eq((await active()).testid, 'open-report', 'focus stays on the button that closed the report');
+  c.eq(await page.getAttribute('[data-testid="open-report"] >> nth=0', 'aria-expanded'), 'false', 'the button says it is closed');
   c.done();
 });
 
