@@ -8,7 +8,7 @@ use super::state::StageView;
 use super::tables::SortHeader;
 use crate::analysis::explain::explain;
 use crate::analysis::table::{top_indices, SortState};
-use crate::analysis::{BreakdownRow, Filter, FilterField, Sorted};
+use crate::analysis::{BreakdownRow, Filter, FilterField, ResultTypeRow, Sorted};
 use crate::format;
 use crate::markup::Markup;
 
@@ -16,42 +16,44 @@ use crate::markup::Markup;
 #[component]
 pub fn Explanations() -> impl IntoView {
     let stage = super::stages::current();
-    let cards = move || {
-        let snap = stage.snapshot.get();
-        let ov = &snap.overview;
-        ov.result_types
-            .iter()
-            .map(|t| {
-                // Name the affected domain in the advice when there is just one.
-                let domain = if t.domains == 1 { t.first_domain.clone() } else { String::new() };
-                (t.result_type.clone(), t.sessions, explain(&t.result_type, &domain))
-            })
-            .collect::<Vec<_>>()
-    };
+    let any = move || stage.snapshot.with(|s| !s.overview.result_types.is_empty());
+    let cards = Signal::derive(move || stage.snapshot.with(|s| explanation_cards(&s.overview.result_types)));
     view! {
-        <Show when=move || !cards().is_empty()>
+        <Show when=any>
             <section class="panel" aria-labelledby="explain-title">
                 <div class="panel-head">
                     <h2 id="explain-title">"What the failures mean"</h2>
                 </div>
-                <div class="cards">
-                    <For each=cards key=|c| (c.0.clone(), c.1) let:card>
-                        <article class="card" id=format!("explain-{}", card.0)>
-                            <h3>
-                                <code class="rtype">{card.0.clone()}</code>
-                                <span class="muted small">{format!(" {} failed sessions", format::count(card.1))}</span>
-                            </h3>
-                            <p>{card.2.meaning.clone()}</p>
-                            <p class="fix">
-                                <strong>"What to do: "</strong>
-                                {card.2.fix.clone()}
-                            </p>
-                        </article>
-                    </For>
-                </div>
+                <div class="cards" inner_html=move || cards.get()></div>
             </section>
         </Show>
     }
+}
+
+/// The cards' markup: each result type, its failed sessions, what it means
+/// and what to do (naming the affected domain when there is just one). Each
+/// card is the target of the findings' "What … means" links.
+fn explanation_cards(types: &[ResultTypeRow]) -> String {
+    let mut m = Markup::new();
+    for t in types {
+        let domain = if t.domains == 1 { t.first_domain.as_str() } else { "" };
+        let e = explain(&t.result_type, domain);
+        m.begin("article")
+            .attr("class", "card")
+            .attr("id", &format!("explain-{}", t.result_type))
+            .end_open()
+            .open("h3", &[])
+            .cell("code", Some("rtype"), &t.result_type)
+            .cell("span", Some("muted small"), &format!(" {} failed sessions", format::count(t.sessions)))
+            .close("h3")
+            .cell("p", None, &e.meaning)
+            .open("p", &[("class", Some("fix"))])
+            .cell("strong", None, "What to do: ")
+            .text(&e.fix)
+            .close("p")
+            .close("article");
+    }
+    m.into_string()
 }
 
 /// Which breakdown a table shows, and which filter its rows set.
