@@ -156,6 +156,24 @@ fn a_failing_mx_outside_the_policy() {
 }
 
 #[test]
+fn a_failing_mx_outside_the_policy_sums_over_reports_that_repeat_it() {
+    // The same policy and hosts in every report, as reporters send them day
+    // after day (each host's verdict is remembered once worked out): the
+    // covered host never counts, the other's sessions add up, in either case.
+    let fails: &[(&str, u64, &str)] = &[
+        ("certificate-host-mismatch", 4, "backup.other.example"),
+        ("certificate-expired", 2, "MX.a.example."),
+        ("certificate-host-mismatch", 1, "Backup.Other.Example"),
+    ];
+    let r = (1..=3).map(|day| rep("Google", day, "a.example", sts("enforce"), 10, fails)).collect();
+    let f = load(r);
+    let mx = of_kind(&f, "mx-not-covered");
+    assert_eq!(mx.len(), 1, "{mx:?}");
+    assert_eq!(mx[0].filter.receiving_mx.as_deref(), Some("backup.other.example"));
+    assert_eq!(mx[0].sessions, 15, "5 failed sessions a day for three days");
+}
+
+#[test]
 fn a_reporter_gone_silent() {
     let mut r = clean(1..=20, "enforce");
     r.extend((1..=12).map(|d| rep("Microsoft", d, "a.example", sts("enforce"), 5, &[])));

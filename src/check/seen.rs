@@ -95,6 +95,28 @@ struct WorkedPolicy {
     variant: (Option<String>, Vec<String>),
     /// Its version key: type, and its lines (sorted for STS).
     key: (String, String),
+    /// MX hosts of failure details checked against its patterns, as written,
+    /// and whether one covers them: a domain's few hosts come back in every
+    /// report, and matching each against every pattern was a third of the
+    /// history's work.
+    hosts: Vec<(String, bool)>,
+}
+
+/// Host verdicts a worked-out policy remembers; past this, hosts are matched anew.
+const HOSTS: usize = 16;
+
+impl WorkedPolicy {
+    /// Whether one of its mx patterns covers `host`.
+    fn covers(&mut self, host: &str) -> bool {
+        if let Some((_, covered)) = self.hosts.iter().find(|(h, _)| h == host) {
+            return *covered;
+        }
+        let covered = self.variant.1.iter().any(|pat| mx_matches(pat, host));
+        if self.hosts.len() < HOSTS {
+            self.hosts.push((host.to_owned(), covered));
+        }
+        covered
+    }
 }
 
 /// Builds the per-domain policy history and its cross-checks.
@@ -173,6 +195,7 @@ impl DomainAcc {
                     policy_type: p.policy.policy_type.clone(),
                     variant: (mode, mx),
                     key,
+                    hosts: Vec::new(),
                 });
                 self.recent.len() - 1
             }
@@ -192,14 +215,17 @@ impl DomainAcc {
             if !orgs.contains(&r.organization_name) {
                 orgs.insert(r.organization_name.clone());
             }
-            for d in &p.failure_details {
-                if let Some(host) = &d.receiving_mx_hostname {
-                    if !mx.is_empty() && !mx.iter().any(|pat| mx_matches(pat, host)) {
+            if !mx.is_empty() {
+                for d in &p.failure_details {
+                    let Some(host) = &d.receiving_mx_hostname else { continue };
+                    if !self.recent[at].covers(host) {
                         *self.failing_mx.entry(host.to_ascii_lowercase()).or_default() += d.failed_session_count;
                     }
                 }
             }
         }
+        let worked = &self.recent[at];
+        let (mode, mx) = (&worked.variant.0, &worked.variant.1);
         let e = match self.seen.get_mut(&worked.key) {
             Some(e) => e,
             None => self.seen.entry(worked.key.clone()).or_insert(SeenPolicy {
