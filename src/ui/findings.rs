@@ -3,8 +3,11 @@
 
 use leptos::prelude::*;
 
+use wasm_bindgen::JsCast;
+
 use super::state::AppState;
 use crate::analysis::findings::{all_clear, findings, Finding, Severity};
+use crate::markup::Markup;
 
 /// Findings shown before "Show all".
 const FIRST: usize = 6;
@@ -36,6 +39,22 @@ pub fn FindingsPanel() -> impl IntoView {
         })
     };
     let total = move || list.with(|l| l.as_ref().map_or(0, Vec::len));
+    let items = Signal::derive(move || shown().iter().map(|(i, f)| finding_markup(*i, f)).collect::<String>());
+    // One listener for the list: a finding's title narrows every view to its evidence.
+    let pick = move |ev: leptos::ev::MouseEvent| {
+        let Some(i) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("[data-finding]").ok().flatten())
+            .and_then(|b| b.get_attribute("data-finding"))
+            .and_then(|v| v.parse::<usize>().ok())
+        else {
+            return;
+        };
+        if let Some(filter) = list.with_untracked(|l| l.as_ref().and_then(|l| l.get(i)).map(|f| f.filter.clone())) {
+            state.filter.set(filter);
+        }
+    };
     view! {
         <section class="panel findings-panel" id="findings" aria-labelledby="findings-title">
             <div class="panel-head">
@@ -50,11 +69,7 @@ pub fn FindingsPanel() -> impl IntoView {
             <p class="all-clear" class:ok=move || problems() == 0 data-testid="findings-summary">
                 {move || if problems() == 0 { format!("Nothing to fix. {}.", clear_line()) } else { format!("{}.", clear_line()) }}
             </p>
-            <ol class="finding-list">
-                <For each=shown key=|(i, f)| (*i, f.kind, f.domain.clone(), f.subject.clone()) let:item>
-                    <FindingItem finding=item.1 />
-                </For>
-            </ol>
+            <ol class="finding-list" on:click=pick inner_html=move || items.get()></ol>
             <Show when=move || { total() > FIRST }>
                 <button type="button" class="btn small" aria-expanded=move || expanded.get().to_string() on:click=move |_| expanded.update(|e| *e = !*e)>
                     {move || if expanded.get() { "Show fewer".to_owned() } else { format!("Show all ({})", total()) }}
@@ -64,36 +79,38 @@ pub fn FindingsPanel() -> impl IntoView {
     }
 }
 
-/// One finding: severity, what, evidence, what to do; a click shows its evidence.
-#[component]
-fn FindingItem(finding: Finding) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let sev = finding.severity.as_str();
-    let filter = finding.filter.clone();
-    let more = finding.result_type.clone().map(|t| {
-        view! { <a class="more" href=format!("#explain-{t}")>{format!("What {t} means")}</a> }
-    });
-    view! {
-        <li
-            class=format!("finding {sev}")
-            data-testid="finding"
-            data-severity=sev
-            data-kind=finding.kind
-            data-domain=finding.domain.clone().unwrap_or_default()
-        >
-            <span class=format!("badge sev {sev}")>{sev}</span>
-            <div class="finding-body">
-                <button type="button" class="finding-title" on:click=move |_| state.filter.set(filter.clone())>
-                    {finding.title.clone()}
-                </button>
-                <p class="evidence small">{finding.evidence.clone()}</p>
-                <p class="action small">
-                    <strong>"What to do: "</strong>
-                    {finding.action.clone()}
-                    " "
-                    {more}
-                </p>
-            </div>
-        </li>
+/// One finding, written as markup: severity, what, evidence, what to do.
+/// Its title is a button (`data-finding`, its rank) that the list's one
+/// listener turns into the finding's filter.
+fn finding_markup(rank: usize, f: &Finding) -> String {
+    let sev = f.severity.as_str();
+    let mut m = Markup::new();
+    m.begin("li")
+        .attr("class", &format!("finding {sev}"))
+        .attr("data-testid", "finding")
+        .attr("data-severity", sev)
+        .attr("data-kind", f.kind)
+        .attr("data-domain", f.domain.as_deref().unwrap_or_default())
+        .end_open()
+        .cell("span", Some(&format!("badge sev {sev}")), sev)
+        .open("div", &[("class", Some("finding-body"))])
+        .begin("button")
+        .attr("type", "button")
+        .attr("class", "finding-title")
+        .num_attr("data-finding", rank)
+        .end_open()
+        .text(&f.title)
+        .close("button")
+        .cell("p", Some("evidence small"), &f.evidence)
+        .open("p", &[("class", Some("action small"))])
+        .cell("strong", None, "What to do: ")
+        .text(&f.action)
+        .text(" ");
+    if let Some(t) = &f.result_type {
+        m.open("a", &[("class", Some("more")), ("href", Some(&format!("#explain-{t}")))])
+            .text(&format!("What {t} means"))
+            .close("a");
     }
+    m.close("p").close("div").close("li");
+    m.into_string()
 }
