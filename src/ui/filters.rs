@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::state::AppState;
 use crate::analysis::Filter;
+use crate::markup::Markup;
 use crate::report::datetime::{parse_timestamp, Day};
 
 fn day_value(d: Option<Day>) -> String {
@@ -59,7 +60,9 @@ fn focus_after_chip() {
 /// as an option value, and the selects showed blank.
 const ALL: &str = "*all*";
 
-/// A `<select>` over values from the unfiltered data.
+/// A `<select>` over values from the unfiltered data. Its options are
+/// written as markup when the data changes (a hosting provider's thousands of
+/// domains); a filter change only sets which one is selected.
 #[component]
 fn Choice(
     label: &'static str,
@@ -68,32 +71,47 @@ fn Choice(
     value: Signal<Option<String>>,
     set: Callback<Option<String>>,
 ) -> impl IntoView {
+    let select = NodeRef::<leptos::html::Select>::new();
+    let html = Memo::new(move |_| options.with(|o| options_markup(o)));
+    let value = Memo::new(move |_| value.get());
+    let show = move |el: &web_sys::HtmlSelectElement| value.with_untracked(|v| el.set_value(v.as_deref().unwrap_or(ALL)));
+    // New options replace the old ones, and the selection is put back.
+    Effect::new(move |_| {
+        let html = html.get();
+        if let Some(el) = select.get() {
+            el.set_inner_html(&html);
+            show(&el);
+        }
+    });
+    Effect::new(move |_| {
+        value.track();
+        if let Some(el) = select.get_untracked() {
+            show(&el);
+        }
+    });
     view! {
         <label class="field">
             <span>{label}</span>
             <select
+                node_ref=select
                 data-testid=testid
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
                     set.run(if v == ALL { None } else { Some(v) });
                 }
-                prop:value=move || value.get().unwrap_or_else(|| ALL.into())
-            >
-                <option value=ALL selected=move || value.get().is_none()>"All"</option>
-                {move || {
-                    options
-                        .get()
-                        .into_iter()
-                        .map(|o| {
-                            let shown = if o.is_empty() { "(none)".to_owned() } else { o.clone() };
-                            let selected = value.get().as_deref() == Some(o.as_str());
-                            view! { <option value=o selected=selected>{shown}</option> }
-                        })
-                        .collect_view()
-                }}
-            </select>
+            ></select>
         </label>
     }
+}
+
+/// "All", then one option per value (an empty value shown as "(none)").
+fn options_markup(options: &[String]) -> String {
+    let mut m = Markup::new();
+    m.open("option", &[("value", Some(ALL))]).text("All").close("option");
+    for o in options {
+        m.open("option", &[("value", Some(o))]).text(if o.is_empty() { "(none)" } else { o }).close("option");
+    }
+    m.into_string()
 }
 
 /// Filters, chips and the clear button.

@@ -369,6 +369,7 @@ test('drill-down, filters in the URL, clear, exports read back, inspector', asyn
   c.eq(await kpi(page, 'kpi-failed'), +target.failed, 'kpi-failed after domain click');
   c.eq((await hookRows(page, 'domain-row')).length, 1, 'domain table narrowed');
   c.ok((await hookRows(page, 'filter-chip')).some((ch) => ch.text.includes(target.domain)), 'chip shows the domain');
+  c.eq(await page.inputValue('[data-testid="filter-domain"]'), target.domain, 'the domain select shows the domain');
 
   // The hash keeps the view across a reload (data is reloaded by the user; the filter stays).
   const hash = await page.evaluate(() => location.hash);
@@ -378,6 +379,8 @@ test('drill-down, filters in the URL, clear, exports read back, inspector', asyn
   await page.setInputFiles('[data-testid="file-input"]', files);
   await waitReady(page);
   c.eq(await kpi(page, 'kpi-successful'), +target.successful, 'filter restored from the hash');
+  // The select's options come with the data, after the filter: it still shows it.
+  c.eq(await page.inputValue('[data-testid="filter-domain"]'), target.domain, 'the domain select shows the restored filter');
 
   // Exports honour the filter; read them back.
   const [csvDl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-csv"]')]);
@@ -395,6 +398,13 @@ test('drill-down, filters in the URL, clear, exports read back, inspector', asyn
   c.eq(jsonFailed, +target.failed, 'JSON failed sum');
 
   // Clear brings back everything.
+  await page.click('[data-testid="clear-filters"]');
+  await page.waitForFunction(() => !location.hash.includes('domain='));
+  c.eq(await page.inputValue('[data-testid="filter-domain"]'), '*all*', 'the domain select is back on All');
+  // Choosing in a select filters too.
+  await page.selectOption('[data-testid="filter-domain"]', target.domain);
+  await page.waitForFunction(() => location.hash.includes('domain='));
+  c.eq(await kpi(page, 'kpi-successful'), +target.successful, 'kpi-successful after choosing the domain');
   await page.click('[data-testid="clear-filters"]');
   await page.waitForFunction(() => !location.hash.includes('domain='));
   c.eq(await kpi(page, 'kpi-reports'), all.reports, 'kpi-reports after clear');
