@@ -448,28 +448,28 @@ fn silent_reporters(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, last:
 
 /// The policy cross-checks (reporters disagreeing, MX not covered, ready to enforce).
 fn policy_checks(out: &mut Vec<Finding>, history: &PolicyHistory) {
-    for dp in history.insights() {
-        for i in dp.insights {
+    for (domain, insights) in history.domain_insights() {
+        for i in insights {
             let (severity, title, action) = match i.kind {
                 "reporters-disagree" => (
                     Severity::Warning,
-                    format!("{}: reporters saw different MTA-STS policies on the same day", dp.domain),
+                    format!("{domain}: reporters saw different MTA-STS policies on the same day"),
                     "Change the id in the _mta-sts TXT record whenever the policy file changes, so senders fetch the new one.".to_owned(),
                 ),
                 "mx-not-covered" => (
                     Severity::Critical,
-                    format!("{}: a failing MX is not covered by the policy's mx patterns", dp.domain),
+                    format!("{domain}: a failing MX is not covered by the policy's mx patterns"),
                     "Add the host to the policy's mx lines, or remove it from the MX records.".to_owned(),
                 ),
                 "ready-to-enforce" => (
                     Severity::Info,
-                    format!("{}: the testing policy looks ready to enforce", dp.domain),
+                    format!("{domain}: the testing policy looks ready to enforce"),
                     "Switch the policy to mode: enforce and change the _mta-sts id.".to_owned(),
                 ),
                 _ => continue,
             };
             let severity = if i.severity == CheckSeverity::Error { Severity::Critical } else { severity };
-            let mut filter = domain_filter(&dp.domain);
+            let mut filter = domain_filter(domain);
             if let Some((host, _)) = &i.host {
                 filter.receiving_mx = Some(host.clone());
             }
@@ -480,7 +480,7 @@ fn policy_checks(out: &mut Vec<Finding>, history: &PolicyHistory) {
             out.push(Finding {
                 severity,
                 kind: i.kind,
-                domain: Some(dp.domain.clone()),
+                domain: Some(domain.to_owned()),
                 subject: i.host.as_ref().map(|(h, _)| h.clone()),
                 title,
                 evidence: i.message,

@@ -151,6 +151,12 @@ impl PolicyHistory {
         }
     }
 
+    /// Each domain's cross-checks, where there are any, without its policy
+    /// versions (see [`PolicyHistory::insights`] for both).
+    pub fn domain_insights(&self) -> impl Iterator<Item = (&str, Vec<Insight>)> + '_ {
+        self.domains.iter().map(|(domain, acc)| (domain.as_str(), acc.insights())).filter(|(_, i)| !i.is_empty())
+    }
+
     /// The history and cross-checks of every domain with something to show.
     pub fn insights(&self) -> Vec<DomainPolicies> {
         self.domains
@@ -249,6 +255,15 @@ impl DomainAcc {
 
     /// Judges what was gathered for `domain`.
     fn judge(&self, domain: &str) -> DomainPolicies {
+        let mut policies: Vec<SeenPolicy> = self.seen.values().cloned().collect();
+        crate::sort::sort_by_key(&mut policies, |p| (p.first, p.last));
+        DomainPolicies { domain: domain.to_owned(), policies, insights: self.insights() }
+    }
+
+    /// The cross-checks of what was gathered, without copying the policy
+    /// versions (the findings need only these; at thousands of domains the
+    /// copies were most of judging them).
+    fn insights(&self) -> Vec<Insight> {
         let mut insights = Vec::new();
         insights.extend(self.by_day.iter().filter(|(_, v)| v.len() > 1).map(|(day, v)| disagreement(*day, v)));
         insights.extend(self.failing_mx.iter().map(|(host, n)| Insight {
@@ -267,9 +282,7 @@ impl DomainAcc {
                 host: None,
             });
         }
-        let mut policies: Vec<SeenPolicy> = self.seen.values().cloned().collect();
-        crate::sort::sort_by_key(&mut policies, |p| (p.first, p.last));
-        let sts_versions = policies.iter().filter(|p| p.policy_type == "sts").count();
+        let sts_versions = self.seen.values().filter(|p| p.policy_type == "sts").count();
         if sts_versions > 1 {
             insights.push(Insight {
                 kind: "policy-versions",
@@ -281,7 +294,7 @@ impl DomainAcc {
                 host: None,
             });
         }
-        DomainPolicies { domain: domain.to_owned(), policies, insights }
+        insights
     }
 
     /// The last day of data, when a testing policy has been failure-free for
