@@ -327,6 +327,8 @@ impl Iterator for Candidates<'_> {
 /// A result type while it is being summed.
 #[derive(Debug, Clone, Default)]
 struct TypeAcc {
+    /// Its result type's id.
+    id: u32,
     sessions: u128,
     details: usize,
     domains: HashSet<u32>,
@@ -341,10 +343,10 @@ pub struct Sums {
     kpis: Kpis,
     reports: Vec<usize>,
     domains: Dense<DomainRow>,
-    orgs: Vec<Option<OrgRow>>,
+    orgs: Dense<OrgRow>,
     days: HashMap<Day, Totals>,
     policies: Dense<BreakdownRow>,
-    types: Vec<Option<TypeAcc>>,
+    types: Dense<TypeAcc>,
     mx: Dense<BreakdownRow>,
     receiving_ip: Dense<BreakdownRow>,
     sending_ip: Dense<BreakdownRow>,
@@ -357,18 +359,9 @@ pub struct Sums {
     counted: Vec<bool>,
 }
 
-/// Row `id` of a table by id, grown to hold it.
-fn at<T>(rows: &mut Vec<Option<T>>, id: u32) -> &mut Option<T> {
-    let i = id as usize;
-    if rows.len() <= i {
-        rows.resize_with(i + 1, || None);
-    }
-    &mut rows[i]
-}
-
-/// Rows by id, for id spaces that run into tens of thousands (sending IPs):
-/// a slot per id (4 bytes) and the rows seen, side by side. A filter keeping
-/// a few hundred addresses of 47,000 then allocates a few hundred rows, not a
+/// Rows by id: a slot per id (4 bytes) and the rows seen, side by side. Id
+/// spaces run into tens of thousands (sending IPs); a filter keeping a few
+/// hundred addresses of 47,000 then allocates a few hundred rows, not a
 /// row-sized hole for every address up to the highest it saw.
 #[derive(Debug, Clone)]
 struct Dense<T> {
@@ -428,6 +421,14 @@ impl Sums {
         self.kept = kept;
     }
 
+    fn org(&mut self, ix: &Index, id: u32) -> &mut OrgRow {
+        self.orgs.row(id, ix.orgs.names.len(), || OrgRow {
+            org: ix.orgs.name(id).to_owned(),
+            reports: 0,
+            totals: Totals::default(),
+        })
+    }
+
     fn domain(&mut self, ix: &Index, id: u32) -> &mut DomainRow {
         self.domains.row(id, ix.domains.names.len(), || DomainRow {
             domain: ix.domains.name(id).to_owned(),
@@ -443,12 +444,7 @@ impl Sums {
         let r = &ix.reports[ri];
         self.reports.push(ri);
         self.kpis.reports += 1;
-        let org = at(&mut self.orgs, r.org).get_or_insert_with(|| OrgRow {
-            org: ix.orgs.name(r.org).to_owned(),
-            reports: 0,
-            totals: Totals::default(),
-        });
-        org.reports += 1;
+        self.org(ix, r.org).reports += 1;
         // Each domain of the report once, with how many kept entries name it.
         let mut here = std::mem::take(&mut self.here);
         here.clear();
@@ -486,9 +482,7 @@ impl Sums {
             let (ok, bad) = (e.summary.successful, e.summary.failed);
             if counted {
                 self.kpis.totals.add(ok, bad);
-                if let Some(org) = at(&mut self.orgs, r.org).as_mut() {
-                    org.totals.add(ok, bad);
-                }
+                self.org(ix, r.org).totals.add(ok, bad);
                 self.days.entry(r.day).or_default().add(ok, bad);
                 let day = r.day;
                 self.domain(ix, e.domain).add_sessions(day, ok, bad);
@@ -499,7 +493,10 @@ impl Sums {
                 if !c.detail(d) {
                     continue;
                 }
-                let t = at(&mut self.types, d.result_type).get_or_insert_with(TypeAcc::default);
+                let t = self.types.row(d.result_type, ix.types.names.len(), || TypeAcc {
+                    id: d.result_type,
+                    ..TypeAcc::default()
+                });
                 t.sessions += u128::from(d.count);
                 t.details += 1;
                 if !ix.domains.name(e.domain).is_empty() {
@@ -529,29 +526,26 @@ impl Sums {
     fn finish(self, ix: &Index) -> Overview {
         let domains = self.domains.rows;
         let kpis = Kpis {
-            organizations: self.orgs.iter().flatten().count(),
+            organizations: self.orgs.rows.len(),
             domains: domains.iter().filter(|d| !d.domain.is_empty()).count(),
             ..self.kpis
         };
         let result_types = self
             .types
+            .rows
             .into_iter()
-            .enumerate()
-            .filter_map(|(id, t)| {
-                let t = t?;
-                Some(ResultTypeRow {
-                    result_type: ix.types.name(id as u32).to_owned(),
-                    sessions: t.sessions,
-                    details: t.details,
-                    domains: t.domains.len(),
-                    first_domain: t.first_domain.map(|d| ix.domains.name(d).to_owned()).unwrap_or_default(),
-                })
+            .map(|t| ResultTypeRow {
+                result_type: ix.types.name(t.id).to_owned(),
+                sessions: t.sessions,
+                details: t.details,
+                domains: t.domains.len(),
+                first_domain: t.first_domain.map(|d| ix.domains.name(d).to_owned()).unwrap_or_default(),
             })
             .collect();
         Parts {
             kpis,
             domains,
-            orgs: self.orgs.into_iter().flatten().collect(),
+            orgs: self.orgs.rows,
             result_types,
             failures: self.failures,
             days: self.days,
