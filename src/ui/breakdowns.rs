@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::rows::{bar, begin_select_row, MarkupBody};
+use super::rows::{bar, begin_select_row, count_cell, row_head, MarkupBody};
 use super::stages::{Stage, BY_ADDRESS};
 use super::state::StageView;
 use super::tables::SortHeader;
@@ -141,16 +141,16 @@ fn breakdown_rows(rows: &[BreakdownRow], filter: &Filter, kind: Kind, with_succe
             .attr("data-kind", kind.hook())
             .attr("data-key", &r.key)
             .num_attr("data-sessions", r.failed)
-            .end_open()
-            .open("th", &[("scope", Some("row")), ("class", Some("mono"))])
-            .text(if r.key.is_empty() { "(not reported)" } else { &r.key })
-            .close("th");
+            .end_open();
+        row_head(&mut m, Some("mono")).text(if r.key.is_empty() { "(not reported)" } else { &r.key }).close("th");
         if with_successful {
-            m.cell("td", Some("num"), &format::count(r.successful));
+            count_cell(&mut m, r.successful);
         }
         m.open("td", &[("class", Some("num"))]).text(&format::count(r.failed)).text(" ");
         bar(&mut m, r.failed, max, "bar bad");
-        m.close("td").cell("td", Some("num"), &format::count(r.entries as u64)).close("tr");
+        m.close("td");
+        count_cell(&mut m, r.entries as u64);
+        m.close("tr");
     }
     m.into_string()
 }

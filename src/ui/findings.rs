@@ -3,8 +3,7 @@
 
 use leptos::prelude::*;
 
-use wasm_bindgen::JsCast;
-
+use super::rows::number_at;
 use super::state::AppState;
 use crate::analysis::findings::{all_clear, findings, Finding, Severity};
 use crate::markup::Markup;
@@ -42,15 +41,7 @@ pub fn FindingsPanel() -> impl IntoView {
     let items = Signal::derive(move || shown().iter().map(|(i, f)| finding_markup(*i, f)).collect::<String>());
     // One listener for the list: a finding's title narrows every view to its evidence.
     let pick = move |ev: leptos::ev::MouseEvent| {
-        let Some(i) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|e| e.closest("[data-finding]").ok().flatten())
-            .and_then(|b| b.get_attribute("data-finding"))
-            .and_then(|v| v.parse::<usize>().ok())
-        else {
-            return;
-        };
+        let Some(i) = ev.target().and_then(|t| number_at(&t, "data-finding")) else { return };
         if let Some(filter) = list.with_untracked(|l| l.as_ref().and_then(|l| l.get(i)).map(|f| f.filter.clone())) {
             state.filter.set(filter);
         }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::rows::MarkupBody;
+use super::rows::{number_at, MarkupBody};
 use super::state::AppState;
 use super::tables::{page_text, Pager};
 use crate::analysis::{Dataset, StoredReport};
@@ -43,15 +43,7 @@ pub fn Inspector() -> impl IntoView {
         state.data.with_value(|d| report_rows(d, &ids, open))
     });
     let on_click = move |el: web_sys::Element| {
-        let Some(i) = el
-            .closest("[data-open-report]")
-            .ok()
-            .flatten()
-            .and_then(|b| b.get_attribute("data-open-report"))
-            .and_then(|v| v.parse::<usize>().ok())
-        else {
-            return;
-        };
+        let Some(i) = number_at(&el, "data-open-report") else { return };
         let opening = open.get_untracked() != Some(i);
         open.set(opening.then_some(i));
         if opening {

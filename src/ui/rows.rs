@@ -100,6 +100,24 @@ fn row_key_at(target: &web_sys::EventTarget) -> Option<String> {
     el.closest("tr[data-row-key]").ok()??.get_attribute("data-row-key")
 }
 
+/// The number in attribute `attr` of the element an event happened in, or of
+/// its closest ancestor that has one: which of the controls written as
+/// markup (a report's button, a finding's title) was clicked.
+pub(super) fn number_at(target: &web_sys::EventTarget, attr: &str) -> Option<usize> {
+    let el = target.dyn_ref::<web_sys::Element>()?;
+    el.closest(&format!("[{attr}]")).ok()??.get_attribute(attr)?.parse().ok()
+}
+
+/// A row's first cell, naming it.
+pub(super) fn row_head<'m>(m: &'m mut Markup, class: Option<&str>) -> &'m mut Markup {
+    m.open("th", &[("scope", Some("row")), ("class", class)])
+}
+
+/// A right-aligned count.
+pub(super) fn count_cell(m: &mut Markup, n: impl Into<u128>) {
+    m.cell("td", Some("num"), &crate::format::count(n));
+}
+
 /// Moves focus back to the row with this key once the views have re-rendered
 /// (a filter change can unmount a table and mount it again).
 pub(super) fn refocus_row(key: String) {

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use leptos::prelude::*;
 
-use super::rows::{bar, begin_select_row, MarkupBody};
+use super::rows::{bar, begin_select_row, count_cell, row_head, MarkupBody};
 use super::state::AppState;
 use crate::analysis::table::{top_indices, SortState, Sortable};
 use crate::analysis::{DomainRow, FailureRow, FailureView, Filter, FilterField, OrgRow, ResultTypeRow};
@@ -174,16 +174,6 @@ fn domain_label(d: &str) -> &str {
     } else {
         d
     }
-}
-
-/// A row's first cell, naming it.
-fn row_head<'m>(m: &'m mut Markup, class: Option<&str>) -> &'m mut Markup {
-    m.open("th", &[("scope", Some("row")), ("class", class)])
-}
-
-/// A right-aligned count.
-fn count_cell(m: &mut Markup, n: impl Into<u128>) {
-    m.cell("td", Some("num"), &format::count(n));
 }
 
 /// Domains, organizations and result types side by side.
