@@ -493,10 +493,9 @@ impl Sums {
                 if !c.detail(d) {
                     continue;
                 }
-                let t = self.types.row(d.result_type, ix.types.names.len(), || TypeAcc {
-                    id: d.result_type,
-                    ..TypeAcc::default()
-                });
+                let t = self
+                    .types
+                    .row(d.result_type, ix.types.names.len(), || TypeAcc { id: d.result_type, ..TypeAcc::default() });
                 t.sessions += u128::from(d.count);
                 t.details += 1;
                 if !ix.domains.name(e.domain).is_empty() {

@@ -74,7 +74,8 @@ fn Choice(
     let select = NodeRef::<leptos::html::Select>::new();
     let html = Memo::new(move |_| options.with(|o| options_markup(o)));
     let value = Memo::new(move |_| value.get());
-    let show = move |el: &web_sys::HtmlSelectElement| value.with_untracked(|v| el.set_value(v.as_deref().unwrap_or(ALL)));
+    let show =
+        move |el: &web_sys::HtmlSelectElement| value.with_untracked(|v| el.set_value(v.as_deref().unwrap_or(ALL)));
     // New options replace the old ones, and the selection is put back.
     Effect::new(move |_| {
         let html = html.get();

@@ -133,7 +133,9 @@ fn link_or_text(m: &mut Markup, s: &str) {
     let t = s.trim();
     let lower = t.to_ascii_lowercase();
     if (lower.starts_with("https://") || lower.starts_with("http://")) && !t.contains(char::is_whitespace) {
-        m.open("a", &[("href", Some(t)), ("target", Some("_blank")), ("rel", Some("noopener noreferrer"))]).text(t).close("a");
+        m.open("a", &[("href", Some(t)), ("target", Some("_blank")), ("rel", Some("noopener noreferrer"))])
+            .text(t)
+            .close("a");
     } else {
         m.cell("span", None, t);
     }

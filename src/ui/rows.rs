@@ -49,7 +49,8 @@ pub(super) fn MarkupBody(
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         // Only the focused row itself: nothing inside a row takes focus.
-        let on_row = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|e| e.tag_name() == "TR");
+        let on_row =
+            ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|e| e.tag_name() == "TR");
         if (ev.key() == "Enter" || ev.key() == " ") && on_row && pick(ev.target()) {
             // Space would scroll the page.
             ev.prevent_default();
@@ -70,10 +71,8 @@ pub(super) fn MarkupBody(
 /// it to its successor (the same `data-row-key`), so a keyboard user stays
 /// where they were.
 fn replace_rows(body: &web_sys::Element, html: &str) {
-    let focused = document()
-        .active_element()
-        .filter(|e| body.contains(Some(e)))
-        .and_then(|e| e.get_attribute("data-row-key"));
+    let focused =
+        document().active_element().filter(|e| body.contains(Some(e))).and_then(|e| e.get_attribute("data-row-key"));
     body.set_inner_html(html);
     if let Some(key) = focused {
         focus_row(body, &key);

@@ -161,7 +161,10 @@ fn sparkline(m: &mut Markup, daily: &[(crate::report::datetime::Day, crate::anal
             ("aria-hidden", Some("true")),
         ],
     )
-    .open("line", &[("x1", Some("0")), ("y1", Some("14")), ("x2", Some("60")), ("y2", Some("14")), ("class", Some("spark-base"))])
+    .open(
+        "line",
+        &[("x1", Some("0")), ("y1", Some("14")), ("x2", Some("60")), ("y2", Some("14")), ("class", Some("spark-base"))],
+    )
     .close("line")
     .open("polyline", &[("points", Some(&points)), ("class", Some("spark-line"))])
     .close("polyline")
