@@ -68,7 +68,7 @@ fn failing_domain_by_type_and_mx_ranks_first() {
     assert_eq!(failing[0].domain.as_deref(), Some("b.example"));
     assert_eq!(failing[0].subject.as_deref(), Some("mx1.b.example"));
     assert_eq!(failing[0].result_type.as_deref(), Some("certificate-expired"));
-    assert!(failing[0].evidence.contains("10 of 100 sessions failed (10.0 %)"), "{}", failing[0].evidence);
+    assert!(failing[0].evidence().contains("10 of 100 sessions failed (10.0 %)"), "{}", failing[0].evidence());
     assert_eq!(failing[0].filter.domain.as_deref(), Some("b.example"));
     // Not when nothing failed.
     assert!(of_kind(&load(clean(1..=10, "enforce")), "failing-domain").is_empty());
@@ -105,7 +105,12 @@ fn ready_to_enforce_after_30_clean_testing_days() {
 fn mode_none() {
     let mut r = clean(1..=5, "enforce");
     r.push(rep("Google", 6, "a.example", sts("none"), 10, &[]));
-    assert_eq!(of_kind(&load(r), "mode-none").len(), 1);
+    let f = load(r);
+    let none = of_kind(&f, "mode-none");
+    assert_eq!(none.len(), 1);
+    assert_eq!(none[0].title(), "a.example: the MTA-STS policy is in mode none");
+    assert_eq!(none[0].evidence(), "the latest policy reporters saw, on 2026-01-06, says mode: none");
+    assert!(none[0].action().starts_with("Mode none withdraws the policy"), "{}", none[0].action());
     let mut r = clean(2..=5, "enforce");
     r.push(rep("Google", 1, "a.example", sts("none"), 10, &[]));
     assert!(of_kind(&load(r), "mode-none").is_empty(), "mode none was replaced later");
@@ -116,7 +121,10 @@ fn no_policy_found_despite_an_sts_policy() {
     let mut r = clean(1..=5, "enforce");
     r.push(rep("Mail.ru", 5, "a.example", json!({"policy-type": "no-policy-found"}), 7, &[]));
     let f = load(r);
-    assert_eq!(of_kind(&f, "no-policy-despite-sts").len(), 1);
+    let found = of_kind(&f, "no-policy-despite-sts");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].evidence(), "7 sessions under no-policy-found");
+    assert!(found[0].action().contains("https://mta-sts.a.example/.well-known/mta-sts.txt"), "{}", found[0].action());
     let r = vec![rep("Mail.ru", 5, "c.example", json!({"policy-type": "no-policy-found"}), 7, &[])];
     assert!(of_kind(&load(r), "no-policy-despite-sts").is_empty(), "a domain without MTA-STS");
 }
@@ -128,7 +136,10 @@ fn reporters_seeing_different_policies_on_one_day() {
         rep("Microsoft", 3, "a.example", sts("testing"), 10, &[]),
     ];
     let f = load(r);
-    assert_eq!(of_kind(&f, "reporters-disagree").len(), 1);
+    let disagree = of_kind(&f, "reporters-disagree");
+    assert_eq!(disagree.len(), 1);
+    assert_eq!(disagree[0].title(), "a.example: reporters saw different MTA-STS policies on the same day");
+    assert!(disagree[0].action().starts_with("Change the id in the _mta-sts TXT record"), "{}", disagree[0].action());
     let r = vec![
         rep("Google", 3, "a.example", sts("enforce"), 10, &[]),
         rep("Microsoft", 3, "a.example", sts("enforce"), 10, &[]),

@@ -10,12 +10,14 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::dataset::Dataset;
-use super::explain::explain;
 use super::filter::Filter;
 use super::Totals;
 use crate::check::{PolicyHistory, Severity as CheckSeverity};
 use crate::report::datetime::Day;
 use crate::report::{PolicyType, Report};
+
+mod text;
+use text::Text;
 
 /// Days at the end of the data that count as "recent".
 pub const RECENT_DAYS: i64 = 7;
@@ -56,12 +58,10 @@ pub struct Finding {
     pub domain: Option<String>,
     /// The MX host or reporter it concerns, when known.
     pub subject: Option<String>,
-    /// One line saying what is wrong.
-    pub title: String,
-    /// The evidence in numbers: sessions, share, first and last day.
-    pub evidence: String,
-    /// One line on what to do.
-    pub action: String,
+    /// The numbers its title, evidence and action are written from, when
+    /// read ([`Finding::title`]): judging thousands of domains gives
+    /// thousands of findings, and the page shows a few of them.
+    text: Text,
     /// The result type whose explanation card says more.
     pub result_type: Option<String>,
     /// Sessions concerned (for ranking within a severity).
@@ -217,8 +217,9 @@ impl DomainFacts {
         (first, it.next_back().or(first))
     }
 
-    fn top(map: &BTreeMap<String, u128>) -> Option<(&str, u128)> {
-        map.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map(|(k, v)| (k.as_str(), *v))
+    /// The key with the most sessions (the first by name among equals).
+    fn top<'a>(entries: impl Iterator<Item = (&'a String, u128)>) -> Option<(&'a str, u128)> {
+        entries.max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0))).map(|(k, v)| (k.as_str(), v))
     }
 }
 
@@ -267,40 +268,15 @@ fn failing_domain(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, recent:
     }
     let recent_failed = d.totals(Some(recent), None).failed;
     let severity = if recent_failed > 0 { Severity::Critical } else { Severity::Warning };
-    let types: BTreeMap<String, u128> = d.types.iter().map(|(k, v)| (k.clone(), v.0)).collect();
-    let top_type = DomainFacts::top(&types);
-    let top_mx = DomainFacts::top(&d.mx);
+    let top_type = DomainFacts::top(d.types.iter().map(|(k, v)| (k, v.0)));
+    let top_mx = DomainFacts::top(d.mx.iter().map(|(k, v)| (k, *v)));
     let (first, last) = d.failure_days();
-    let mut title = format!("{domain}: {} failed TLS sessions", crate::format::count(all.failed));
-    if let Some((t, n)) = top_type {
-        title.push_str(&format!(", mostly {t} ({})", share(n, all.failed.max(n))));
-    }
-    if let Some((mx, _)) = top_mx {
-        title.push_str(&format!(" at {mx}"));
-    }
-    let when = match (first, last) {
-        (Some(f), Some(l)) if f != l => format!("from {f} to {l}"),
-        (Some(f), _) => format!("on {f}"),
-        _ => String::new(),
-    };
-    let evidence = format!(
-        "{} of {} sessions failed ({}), {when}; {} in the last {RECENT_DAYS} days",
-        crate::format::count(all.failed),
-        crate::format::count(all.sessions()),
-        share(all.failed, all.sessions()),
-        crate::format::count(recent_failed),
-    );
-    let action = top_type
-        .map(|(t, _)| explain(t, domain).fix)
-        .unwrap_or_else(|| "Open the failure details to see what reporters saw.".into());
     out.push(Finding {
         severity,
         kind: "failing-domain",
         domain: Some(domain.to_owned()),
         subject: top_mx.map(|(m, _)| m.to_owned()),
-        title,
-        evidence,
-        action,
+        text: Text::FailingDomain { all, recent_failed, top_type_sessions: top_type.map(|(_, n)| n), first, last },
         result_type: top_type.map(|(t, _)| t.to_owned()),
         sessions: all.failed,
         filter: Filter { problems_only: true, ..domain_filter(domain) },
@@ -313,22 +289,17 @@ fn new_failure_types(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, rece
     if !had_before {
         return;
     }
-    for (t, (n, first, last)) in &d.types {
-        if *first >= recent {
+    for (t, &(n, first, last)) in &d.types {
+        if first >= recent {
             out.push(Finding {
                 severity: Severity::Warning,
                 kind: "new-failure-type",
                 domain: Some(domain.to_owned()),
                 subject: None,
-                title: format!("{domain}: a new kind of failure, {t}, since {first}"),
-                evidence: format!(
-                    "{} failed sessions from {first} to {last}; none before {recent}",
-                    crate::format::count(*n)
-                ),
-                action: explain(t, domain).fix,
+                text: Text::NewFailureType { failed: n, first, last, recent },
                 result_type: Some(t.clone()),
-                sessions: *n,
-                filter: Filter { result_type: Some(t.clone()), from: Some(*first), ..domain_filter(domain) },
+                sessions: n,
+                filter: Filter { result_type: Some(t.clone()), from: Some(first), ..domain_filter(domain) },
             });
         }
     }
@@ -347,16 +318,7 @@ fn rising_failure_rate(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, re
         kind: "failure-rate-rising",
         domain: Some(domain.to_owned()),
         subject: None,
-        title: format!(
-            "{domain}: the failure rate of the last {RECENT_DAYS} days is {} the rate before",
-            if rate_before == 0.0 { "up from zero,".to_owned() } else { format!("{:.1}×", rate_now / rate_before) }
-        ),
-        evidence: format!(
-            "{} of sessions failed since {recent} against {} before",
-            share(now.failed, now.sessions()),
-            share(before.failed, before.sessions())
-        ),
-        action: "Look at what changed recently: a certificate, an MX, the MTA-STS policy or a firewall.".into(),
+        text: Text::RisingRate { now, before, recent },
         result_type: None,
         sessions: now.failed,
         filter: Filter { from: Some(recent), ..domain_filter(domain) },
@@ -374,9 +336,7 @@ fn mode_none(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts) {
         kind: "mode-none",
         domain: Some(domain.to_owned()),
         subject: None,
-        title: format!("{domain}: the MTA-STS policy is in mode none"),
-        evidence: format!("the latest policy reporters saw, on {day}, says mode: none"),
-        action: "Mode none withdraws the policy: senders stop enforcing TLS. Publish mode: testing or enforce unless you mean to retire MTA-STS.".into(),
+        text: Text::ModeNone { day: *day },
         result_type: None,
         sessions: d.totals(None, None).sessions(),
         filter: Filter { policy: Some("sts (none)".into()), ..domain_filter(domain) },
@@ -393,9 +353,7 @@ fn no_policy_despite_sts(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts) 
         kind: "no-policy-despite-sts",
         domain: Some(domain.to_owned()),
         subject: None,
-        title: format!("{domain}: some senders found no policy, although others saw its MTA-STS policy"),
-        evidence: format!("{} sessions under no-policy-found", crate::format::count(d.no_policy)),
-        action: format!("Check that https://mta-sts.{domain}/.well-known/mta-sts.txt is reachable from everywhere (certificate, redirects, IPv6) and that the _mta-sts TXT record resolves."),
+        text: Text::NoPolicyDespiteSts,
         result_type: None,
         sessions: d.no_policy,
         filter: Filter { policy: Some("no-policy-found".into()), ..domain_filter(domain) },
@@ -412,9 +370,7 @@ fn double_evaluated(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts) {
         kind: "double-evaluated",
         domain: Some(domain.to_owned()),
         subject: None,
-        title: format!("{domain}: some reporters evaluated the same sessions under several policies"),
-        evidence: format!("{} reports list the domain under more than one policy (as Microsoft does for sts and tlsa); their sessions are counted once", crate::format::count(d.multi_policy as u64)),
-        action: "Nothing to fix: totals count each session once; the per-policy breakdown shows every evaluation.".into(),
+        text: Text::DoubleEvaluated { reports: d.multi_policy },
         result_type: None,
         sessions: 0,
         filter: domain_filter(domain),
@@ -436,9 +392,7 @@ fn silent_reporters(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, last:
             kind: "reporter-silent",
             domain: Some(domain.to_owned()),
             subject: Some(org.clone()),
-            title: format!("{org} stopped sending reports for {domain} after {until}"),
-            evidence: format!("daily reports until {until}, then none for {gap} days (the data ends {last})"),
-            action: format!("Check that the rua= address of _smtp._tls.{domain} still accepts mail, and that reports from {org} are not filtered as spam."),
+            text: Text::ReporterSilent { until, last },
             result_type: None,
             sessions: 0,
             filter: Filter { org: Some(org.clone()), ..domain_filter(domain) },
@@ -450,22 +404,10 @@ fn silent_reporters(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, last:
 fn policy_checks(out: &mut Vec<Finding>, history: &PolicyHistory) {
     for (domain, insights) in history.domain_insights() {
         for i in insights {
-            let (severity, title, action) = match i.kind {
-                "reporters-disagree" => (
-                    Severity::Warning,
-                    format!("{domain}: reporters saw different MTA-STS policies on the same day"),
-                    "Change the id in the _mta-sts TXT record whenever the policy file changes, so senders fetch the new one.".to_owned(),
-                ),
-                "mx-not-covered" => (
-                    Severity::Critical,
-                    format!("{domain}: a failing MX is not covered by the policy's mx patterns"),
-                    "Add the host to the policy's mx lines, or remove it from the MX records.".to_owned(),
-                ),
-                "ready-to-enforce" => (
-                    Severity::Info,
-                    format!("{domain}: the testing policy looks ready to enforce"),
-                    "Switch the policy to mode: enforce and change the _mta-sts id.".to_owned(),
-                ),
+            let severity = match i.kind {
+                "reporters-disagree" => Severity::Warning,
+                "mx-not-covered" => Severity::Critical,
+                "ready-to-enforce" => Severity::Info,
                 _ => continue,
             };
             let severity = if i.severity == CheckSeverity::Error { Severity::Critical } else { severity };
@@ -482,9 +424,7 @@ fn policy_checks(out: &mut Vec<Finding>, history: &PolicyHistory) {
                 kind: i.kind,
                 domain: Some(domain.to_owned()),
                 subject: i.host.as_ref().map(|(h, _)| h.clone()),
-                title,
-                evidence: i.message,
-                action,
+                text: Text::Policy { evidence: i.message },
                 result_type: None,
                 sessions: i.host.map_or(0, |(_, n)| u128::from(n)),
                 filter,

@@ -224,7 +224,7 @@ mod cli {
                 "by_organization": ov.orgs.iter().map(|o| (o.org.clone(), serde_json::json!({"reports": o.reports, "successful": o.totals.successful as u64, "failed": o.totals.failed as u64}))).collect::<serde_json::Map<_, _>>(),
                 "by_result_type": ov.result_types.iter().map(|t| (t.result_type.clone(), serde_json::json!(t.sessions as u64))).collect::<serde_json::Map<_, _>>(),
                 "files": data.files().iter().map(|f| serde_json::json!({"file": f.name, "status": f.status().as_str(), "reports": f.reports, "reason": f.reason()})).collect::<Vec<_>>(),
-                "findings": found.iter().map(|f| serde_json::json!({"severity": f.severity.as_str(), "kind": f.kind, "domain": f.domain, "title": f.title, "evidence": f.evidence, "action": f.action})).collect::<Vec<_>>(),
+                "findings": found.iter().map(|f| serde_json::json!({"severity": f.severity.as_str(), "kind": f.kind, "domain": f.domain, "title": f.title(), "evidence": f.evidence(), "action": f.action()})).collect::<Vec<_>>(),
             });
             writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
         } else {
@@ -250,9 +250,9 @@ mod cli {
                     out,
                     "  [{}] {}\n      {}\n      what to do: {}",
                     f.severity.as_str(),
-                    f.title,
-                    f.evidence,
-                    f.action
+                    f.title(),
+                    f.evidence(),
+                    f.action()
                 )?;
             }
             if found.is_empty() {

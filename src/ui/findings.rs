@@ -90,12 +90,12 @@ fn finding_markup(rank: usize, f: &Finding) -> String {
         .attr("class", "finding-title")
         .num_attr("data-finding", rank)
         .end_open()
-        .text(&f.title)
+        .text(&f.title())
         .close("button")
-        .cell("p", Some("evidence small"), &f.evidence)
+        .cell("p", Some("evidence small"), &f.evidence())
         .open("p", &[("class", Some("action small"))])
         .cell("strong", None, "What to do: ")
-        .text(&f.action)
+        .text(&f.action())
         .text(" ");
     if let Some(t) = &f.result_type {
         m.open("a", &[("class", Some("more")), ("href", Some(&format!("#explain-{t}")))])
