@@ -29,6 +29,11 @@ pub const FILES: usize = 8;
 /// The groups a page of the file list is mounted in.
 pub const FILE_GROUPS: usize = 5;
 
+/// The stages of the domain table's rows past its first 200, a part each
+/// (inside the summary tables' stage: the three after it, whose own views
+/// take a few milliseconds).
+pub const DOMAIN_TAIL: [usize; 3] = [4, 5, 6];
+
 /// The stage of the breakdowns by receiving and sending IP (inside the
 /// breakdowns' own stage, one later).
 pub const BY_ADDRESS: usize = 6;

@@ -826,6 +826,38 @@ test('a failing domain is the first finding', async (page) => {
   c.done();
 });
 
+test('700 domains: a row each, in order across the table\'s bodies, the tail behind "Show all" and selectable', async (page) => {
+  const c = new Check();
+  const n = 700;
+  // Distinct failure counts, so the default order (most failed first) is known.
+  const reports = Array.from({ length: n }, (_, i) => ({
+    'organization-name': 'Google Inc.', 'report-id': `many-${i}`, 'contact-info': 'x@example.net',
+    'date-range': { 'start-datetime': '2026-05-01T00:00:00Z', 'end-datetime': '2026-05-01T23:59:59Z' },
+    policies: [{ policy: { 'policy-type': 'no-policy-found', 'policy-domain': `d${i}.example` },
+      summary: { 'total-successful-session-count': 1000 + i, 'total-failure-session-count': i + 1 },
+      'failure-details': [{ 'result-type': 'validation-failure', 'failed-session-count': i + 1 }] }],
+  }));
+  const dir = path.join(tmp, 'many-domains');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'all.json'), JSON.stringify(reports));
+  await page.setInputFiles('[data-testid="file-input"]', [path.join(dir, 'all.json')]);
+  await waitReady(page);
+  const rows = await hookRows(page, 'domain-row');
+  c.eq(rows.length, n, 'a row per domain once ready');
+  c.eq(rows.map((r) => r.domain), Array.from({ length: n }, (_, i) => `d${n - 1 - i}.example`), 'most failed first, across every body');
+  c.ok(rows.every((r) => +r.failed === +r.domain.slice(1).split('.')[0] + 1), 'each row\'s failed sessions');
+  const visible = () => page.locator('#domains [data-testid="domain-row"]:visible').count();
+  c.eq(await visible(), 10, 'ten rows before "Show all"');
+  await page.click('#domains .show-all');
+  c.eq(await visible(), n, 'every row after "Show all"');
+  // A row from the last body selects like the first ones.
+  const last = page.locator('#domains [data-testid="domain-row"][data-domain="d0.example"]');
+  await last.click();
+  await page.waitForFunction(() => location.hash.includes('domain=d0.example'));
+  c.eq(await kpi(page, 'kpi-failed'), 1, 'the last row\'s filter');
+  c.done();
+});
+
 test('a 400-day corpus shows weekly buckets whose sums equal the truth', async (page) => {
   const c = new Check();
   if (!HAVE_SHARED) throw new Skip('../shared is not beside the repository (generated corpus)');
