@@ -11,10 +11,12 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::rows::number_at;
 use super::state::AppState;
 use crate::analysis::timeline::{buckets, Bucket, Granularity};
 use crate::analysis::Filter;
 use crate::format;
+use crate::markup::Markup;
 use crate::report::datetime::Day;
 
 /// The chart's width in its own units: the window's width, within limits, so
@@ -60,6 +62,71 @@ pub fn Timeline() -> impl IntoView {
             bars.with_untracked(|bars| select_range(state, &bars.buckets, a.min(b), a.max(b)));
         }
     });
+    // The chart is markup, written when the buckets change (one string the
+    // browser parses, not a node per wasm call); the selection, the drag and
+    // the Tab stop are set on its elements.
+    let chart = NodeRef::<leptos::html::Div>::new();
+    let html = Memo::new(move |_| bars.with(|b| chart_markup(b, chart_width())));
+    let first_with_data = move || bars.with(|b| b.buckets.iter().position(|x| x.has_data).unwrap_or(0));
+    // One effect, so the marks are always set on the markup in place: the
+    // markup is replaced only when it changed (the previous one is the
+    // effect's value).
+    Effect::new(move |prev: Option<String>| {
+        let (brushed, tab) = (brush.get(), active.get().unwrap_or_else(first_with_data));
+        let Some(el) = chart.get() else { return prev.unwrap_or_default() };
+        let shown = html.with(|h| match prev {
+            Some(p) if p == *h => p,
+            _ => {
+                replace_chart(&el, h);
+                h.clone()
+            }
+        });
+        state.filter.with(|f| bars.with(|b| mark_buckets(&el, &b.buckets, f, brushed, tab)));
+        shown
+    });
+    let on_key = move |ev: ev::KeyboardEvent| {
+        let cur = active.get_untracked().unwrap_or_else(first_with_data);
+        let to = bars.with_untracked(|b| {
+            let nav = &b.buckets;
+            match ev.key().as_str() {
+                "ArrowRight" | "ArrowDown" => Some(next_with_data(nav, cur, 1)),
+                "ArrowLeft" | "ArrowUp" => Some(next_with_data(nav, cur, -1)),
+                "Home" => Some(nav.iter().position(|b| b.has_data)),
+                "End" => Some(nav.iter().rposition(|b| b.has_data)),
+                "Enter" | " " => {
+                    ev.prevent_default();
+                    select_range(state, nav, cur, cur);
+                    Some(None)
+                }
+                _ => None,
+            }
+        });
+        if let Some(Some(i)) = to {
+            ev.prevent_default();
+            active.set(Some(i));
+            focus_bar(i);
+        }
+    };
+    let on_focus = move |ev: ev::FocusEvent| {
+        if let Some(i) = bucket_at(ev.target()) {
+            active.set(Some(i));
+        }
+    };
+    let on_down = move |ev: ev::PointerEvent| {
+        if let Some(i) = bucket_at(ev.target()) {
+            ev.prevent_default();
+            brush.set(Some((i, i)));
+        }
+    };
+    let on_over = move |ev: ev::PointerEvent| {
+        if let Some(i) = bucket_at(ev.target()) {
+            brush.update(|r| {
+                if let Some(r) = r {
+                    r.1 = i
+                }
+            });
+        }
+    };
     let title = move || match bars.with(|b| b.granularity) {
         Granularity::Day => "Sessions per day (UTC)",
         Granularity::Week => "Sessions per week (UTC, ISO weeks)",
@@ -92,7 +159,7 @@ pub fn Timeline() -> impl IntoView {
                     </label>
                 </div>
                 <p class="small muted chart-summary" data-testid="timeline-summary">{move || bars.with(summary)}</p>
-                <div class="chart">{move || bars.with(|b| chart(b, state, active, brush))}</div>
+                <div class="chart" node_ref=chart on:keydown=on_key on:focusin=on_focus on:pointerdown=on_down on:pointerover=on_over></div>
                 <p class="small muted">"Drag across the bars to filter a date range; use the arrow keys to move between them."</p>
             </section>
         </Show>
@@ -167,30 +234,76 @@ fn selected_in(f: &Filter, b: &Bucket) -> bool {
     f.from.is_some_and(|from| from <= b.from) && f.to.is_some_and(|to| to >= b.to)
 }
 
-fn chart(
-    bars: &Bars,
-    state: AppState,
-    active: RwSignal<Option<usize>>,
-    brush: RwSignal<Option<(usize, usize)>>,
-) -> impl IntoView {
-    #[allow(non_snake_case)]
-    let W = chart_width();
-    let list = bars.buckets.clone();
+/// The bucket an event happened in (its `data-index`).
+fn bucket_at(target: Option<web_sys::EventTarget>) -> Option<usize> {
+    number_at(&target?, "data-index")
+}
+
+/// Sets each bucket's selected and brushed state and the one Tab stop on
+/// the chart's elements: these change with the filter, a drag and the
+/// arrow keys, and the chart itself (its markup) only with the data.
+fn mark_buckets(
+    chart: &web_sys::Element,
+    buckets: &[Bucket],
+    filter: &Filter,
+    brush: Option<(usize, usize)>,
+    tab: usize,
+) {
+    let Ok(nodes) = chart.query_selector_all("g.bucket") else { return };
+    for k in 0..nodes.length() {
+        let Some(el) = nodes.item(k).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
+        let Some(i) = el.get_attribute("data-index").and_then(|v| v.parse::<usize>().ok()) else { continue };
+        let Some(b) = buckets.get(i) else { continue };
+        let selected = selected_in(filter, b);
+        let brushed = brush.is_some_and(|(a, z)| (a.min(z)..=a.max(z)).contains(&i));
+        let mut class = String::from(if b.has_data { "bucket" } else { "bucket gap" });
+        if selected {
+            class.push_str(" selected");
+        }
+        if brushed {
+            class.push_str(" brushed");
+        }
+        let _ = el.set_attribute("class", &class);
+        let _ = el.set_attribute("aria-pressed", if selected { "true" } else { "false" });
+        let _ = el.set_attribute("tabindex", if i == tab { "0" } else { "-1" });
+    }
+}
+
+/// Puts new chart markup in place; a bucket that had focus gives it to the
+/// bucket starting on the same day, if there is one.
+fn replace_chart(chart: &web_sys::Element, html: &str) {
+    let focused = document()
+        .active_element()
+        .filter(|e| chart.contains(Some(e)))
+        .and_then(|e| e.closest("g.bucket").ok().flatten())
+        .and_then(|g| g.get_attribute("data-from"));
+    chart.set_inner_html(html);
+    if let Some(from) = focused {
+        if let Ok(Some(el)) = chart.query_selector(&format!("g.bucket[data-from=\"{from}\"]")) {
+            if let Ok(el) = el.dyn_into::<web_sys::SvgElement>() {
+                let _ = el.focus();
+            }
+        }
+    }
+}
+
+/// The chart as SVG markup: bars for sessions, dots for the failure rate,
+/// axes, and a bucket group per bar carrying its test hooks and label.
+/// Selection, brushing and the Tab stop are set afterwards ([`mark_buckets`]).
+fn chart_markup(bars: &Bars, width: f64) -> String {
+    let list = &bars.buckets;
     let n = list.len().max(1) as f64;
-    let plot_w = W - LEFT - RIGHT;
+    let plot_w = width - LEFT - RIGHT;
     let step = plot_w / n;
     let bar_w = (step * 0.8).max(1.5).min(step.max(1.0));
     let max = list.iter().map(|b| b.totals.sessions()).max().unwrap_or(0).max(1);
-    let y = move |v: u128| TOP + BARS_H * (1.0 - v as f64 / max as f64);
+    let y = |v: u128| TOP + BARS_H * (1.0 - v as f64 / max as f64);
     let rate_top = TOP + BARS_H + GAP;
     let height = rate_top + RATE_H + 24.0;
-    let label_every = (list.len() / if W < 700.0 { 4 } else { 8 }).max(1);
-    let first_with_data = list.iter().position(|b| b.has_data).unwrap_or(0);
-    let tab_stop = move || active.get().unwrap_or(first_with_data);
+    let label_every = (list.len() / if width < 700.0 { 4 } else { 8 }).max(1);
     let granularity = bars.granularity;
-    let is_day = granularity == Granularity::Day;
     let long = list.last().zip(list.first()).is_some_and(|(l, f)| l.to.0 - f.from.0 > 300);
-    let label_of = move |d: Day| {
+    let label_of = |d: Day| {
         let s = d.to_string();
         match granularity {
             Granularity::Month => s[..7].to_owned(),
@@ -198,140 +311,146 @@ fn chart(
             _ => s[5..].to_owned(),
         }
     };
-    let nav = list.clone();
-    let on_key = move |ev: ev::KeyboardEvent| {
-        let cur = active.get_untracked().unwrap_or(first_with_data);
-        let to = match ev.key().as_str() {
-            "ArrowRight" | "ArrowDown" => next_with_data(&nav, cur, 1),
-            "ArrowLeft" | "ArrowUp" => next_with_data(&nav, cur, -1),
-            "Home" => nav.iter().position(|b| b.has_data),
-            "End" => nav.iter().rposition(|b| b.has_data),
-            "Enter" | " " => {
-                ev.prevent_default();
-                select_range(state, &nav, cur, cur);
-                None
-            }
-            _ => return,
-        };
-        if let Some(i) = to {
-            ev.prevent_default();
-            active.set(Some(i));
-            focus_bar(i);
-        }
+    let mut m = Markup::new();
+    m.begin("svg")
+        .attr("viewBox", &format!("0 0 {width} {height}"))
+        .attr("class", "timeline")
+        .attr("role", "group")
+        .attr("aria-label", "Sessions over time; the failure rate is in the strip below the bars")
+        .end_open();
+    // Failed sessions are hatched (style/main.css), not told apart by hue alone.
+    m.open("defs", &[])
+        .open(
+            "pattern",
+            &[
+                ("id", Some("hatch")),
+                ("width", Some("6")),
+                ("height", Some("6")),
+                ("patternUnits", Some("userSpaceOnUse")),
+                ("patternTransform", Some("rotate(45)")),
+            ],
+        )
+        .open("rect", &[("width", Some("6")), ("height", Some("6")), ("class", Some("hatch-bg"))])
+        .close("rect")
+        .open(
+            "line",
+            &[
+                ("x1", Some("0")),
+                ("y1", Some("0")),
+                ("x2", Some("0")),
+                ("y2", Some("6")),
+                ("class", Some("hatch-line")),
+            ],
+        )
+        .close("line")
+        .close("pattern")
+        .close("defs");
+    let grid = |m: &mut Markup, yy: f64, label: &str| {
+        m.begin("line")
+            .num_attr("x1", LEFT)
+            .num_attr("x2", width - RIGHT)
+            .num_attr("y1", yy)
+            .num_attr("y2", yy)
+            .attr("class", "grid")
+            .end_open()
+            .close("line");
+        text(m, LEFT - 6.0, yy + 4.0, "axis", Some("end"), label);
     };
-    let bars_view = list
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let b = *b;
-            let x = LEFT + step * i as f64 + (step - bar_w) / 2.0;
-            let base = TOP + BARS_H;
+    for k in 0..=4 {
+        let v = max as f64 * k as f64 / 4.0;
+        grid(&mut m, TOP + BARS_H * (1.0 - k as f64 / 4.0), &format::count(v.round() as u64));
+    }
+    text(&mut m, LEFT, rate_top - 8.0, "axis strip-label", None, "failure rate");
+    for r in [0.0, 0.5, 1.0] {
+        grid(&mut m, rate_top + RATE_H * (1.0 - r), &format!("{:.0} %", r * 100.0));
+    }
+    let base = TOP + BARS_H;
+    for (i, b) in list.iter().enumerate() {
+        let left = LEFT + step * i as f64;
+        let x = left + (step - bar_w) / 2.0;
+        let range = if b.from == b.to { b.from.to_string() } else { format!("{} to {}", b.from, b.to) };
+        let label = if b.has_data {
+            format!(
+                "{range}: {} successful, {} failed ({} failure rate)",
+                format::count(b.totals.successful),
+                format::count(b.totals.failed),
+                format::percent(b.totals.failure_rate())
+            )
+        } else {
+            format!("{range}: no reports")
+        };
+        m.begin("g")
+            .attr("class", if b.has_data { "bucket" } else { "bucket gap" })
+            .attr("id", &format!("tl-bar-{i}"))
+            .num_attr("data-index", i)
+            .attr("data-testid", "timeline-bucket")
+            .attr("data-granularity", granularity.as_str())
+            .num_attr("data-from", b.from)
+            .num_attr("data-to", b.to)
+            .num_attr("data-successful", b.totals.successful)
+            .num_attr("data-failed", b.totals.failed)
+            .attr("role", "button")
+            .attr("aria-pressed", "false")
+            .attr("aria-label", &label)
+            .attr("tabindex", "-1")
+            .end_open()
+            .cell("title", None, &label);
+        rect(&mut m, "hit", left, TOP, step, BARS_H);
+        if granularity == Granularity::Day {
+            m.begin("rect")
+                .attr("class", "hit")
+                .attr("data-testid", "timeline-day")
+                .num_attr("data-day", b.from)
+                .num_attr("data-successful", b.totals.successful)
+                .num_attr("data-failed", b.totals.failed)
+                .num_attr("x", left)
+                .num_attr("y", TOP)
+                .num_attr("width", step)
+                .num_attr("height", BARS_H)
+                .end_open()
+                .close("rect");
+        }
+        if b.has_data {
             let ok_top = y(b.totals.successful);
             let all_top = y(b.totals.sessions());
-            let range = if b.from == b.to { b.from.to_string() } else { format!("{} to {}", b.from, b.to) };
-            let label = if b.has_data {
-                format!(
-                    "{range}: {} successful, {} failed ({} failure rate)",
-                    format::count(b.totals.successful),
-                    format::count(b.totals.failed),
-                    format::percent(b.totals.failure_rate())
-                )
-            } else {
-                format!("{range}: no reports")
-            };
-            let title = label.clone();
-            let selected = move || state.filter.with(|f| selected_in(f, &b));
-            let in_brush = move || brush.get().is_some_and(|(a, z)| (a.min(z)..=a.max(z)).contains(&i));
-            let tick = (i % label_every == 0).then(|| {
-                view! { <text x=x + bar_w / 2.0 y=base + 16.0 class="axis" text-anchor="middle">{label_of(b.from)}</text> }
-            });
-            let day_hook = is_day.then(|| {
-                view! {
-                    <rect class="hit" data-testid="timeline-day" data-day=b.from.to_string()
-                        data-successful=b.totals.successful.to_string() data-failed=b.totals.failed.to_string()
-                        x=LEFT + step * i as f64 y=TOP width=step height=BARS_H></rect>
-                }
-            });
-            let rate = b.totals.failure_rate().filter(|_| b.has_data).map(|r| {
-                let cy = rate_top + RATE_H * (1.0 - r);
-                view! { <circle cx=x + bar_w / 2.0 cy=cy r=2.8 class="rate"></circle> }
-            });
-            view! {
-                <g
-                    class="bucket"
-                    class:gap=!b.has_data
-                    class:selected=selected
-                    class:brushed=in_brush
-                    id=format!("tl-bar-{i}")
-                    data-testid="timeline-bucket"
-                    data-granularity=granularity.as_str()
-                    data-from=b.from.to_string()
-                    data-to=b.to.to_string()
-                    data-successful=b.totals.successful.to_string()
-                    data-failed=b.totals.failed.to_string()
-                    role="button"
-                    aria-pressed=move || if selected() { "true" } else { "false" }
-                    aria-label=label
-                    tabindex=move || if tab_stop() == i { "0" } else { "-1" }
-                    on:focus=move |_| active.set(Some(i))
-                    on:pointerdown=move |ev: ev::PointerEvent| {
-                        ev.prevent_default();
-                        brush.set(Some((i, i)));
-                    }
-                    on:pointerenter=move |_| brush.update(|r| if let Some(r) = r { r.1 = i })
-                >
-                    <title>{title}</title>
-                    <rect class="hit" x=LEFT + step * i as f64 y=TOP width=step height=BARS_H></rect>
-                    {day_hook}
-                    {b.has_data.then(|| view! {
-                        <rect class="ok" x=x y=ok_top width=bar_w height=(base - ok_top).max(0.0)></rect>
-                        <rect class="bad" x=x y=all_top width=bar_w height=(ok_top - all_top).max(0.0)></rect>
-                    })}
-                    {(!b.has_data).then(|| view! { <rect class="gap-mark" x=x y=base - 2.0 width=bar_w height=2.0></rect> })}
-                    {rate}
-                    {tick}
-                </g>
+            rect(&mut m, "ok", x, ok_top, bar_w, (base - ok_top).max(0.0));
+            rect(&mut m, "bad", x, all_top, bar_w, (ok_top - all_top).max(0.0));
+            if let Some(r) = b.totals.failure_rate() {
+                m.begin("circle")
+                    .num_attr("cx", x + bar_w / 2.0)
+                    .num_attr("cy", rate_top + RATE_H * (1.0 - r))
+                    .attr("r", "2.8")
+                    .attr("class", "rate")
+                    .end_open()
+                    .close("circle");
             }
-        })
-        .collect_view();
-    let ticks = (0..=4)
-        .map(|k| {
-            let v = max as f64 * k as f64 / 4.0;
-            let yy = TOP + BARS_H * (1.0 - k as f64 / 4.0);
-            view! {
-                <line x1=LEFT x2=W - RIGHT y1=yy y2=yy class="grid"></line>
-                <text x=LEFT - 6.0 y=yy + 4.0 class="axis" text-anchor="end">{format::count(v.round() as u64)}</text>
-            }
-        })
-        .collect_view();
-    let rate_ticks = [0.0, 0.5, 1.0]
-        .into_iter()
-        .map(|r| {
-            let yy = rate_top + RATE_H * (1.0 - r);
-            view! {
-                <line x1=LEFT x2=W - RIGHT y1=yy y2=yy class="grid"></line>
-                <text x=LEFT - 6.0 y=yy + 4.0 class="axis" text-anchor="end">{format!("{:.0} %", r * 100.0)}</text>
-            }
-        })
-        .collect_view();
-    view! {
-        <svg
-            viewBox=format!("0 0 {W} {height}")
-            class="timeline"
-            role="group"
-            aria-label="Sessions over time; the failure rate is in the strip below the bars"
-            on:keydown=on_key
-        >
-            <defs>
-                <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                    <rect width="6" height="6" class="hatch-bg"></rect>
-                    <line x1="0" y1="0" x2="0" y2="6" class="hatch-line"></line>
-                </pattern>
-            </defs>
-            {ticks}
-            <text x=LEFT y=rate_top - 8.0 class="axis strip-label">"failure rate"</text>
-            {rate_ticks}
-            {bars_view}
-        </svg>
+        } else {
+            rect(&mut m, "gap-mark", x, base - 2.0, bar_w, 2.0);
+        }
+        if i % label_every == 0 {
+            text(&mut m, x + bar_w / 2.0, base + 16.0, "axis", Some("middle"), &label_of(b.from));
+        }
+        m.close("g");
     }
+    m.close("svg");
+    m.into_string()
+}
+
+fn rect(m: &mut Markup, class: &str, x: f64, y: f64, width: f64, height: f64) {
+    m.begin("rect")
+        .attr("class", class)
+        .num_attr("x", x)
+        .num_attr("y", y)
+        .num_attr("width", width)
+        .num_attr("height", height)
+        .end_open()
+        .close("rect");
+}
+
+fn text(m: &mut Markup, x: f64, y: f64, class: &str, anchor: Option<&str>, label: &str) {
+    m.begin("text").num_attr("x", x).num_attr("y", y).attr("class", class);
+    if let Some(a) = anchor {
+        m.attr("text-anchor", a);
+    }
+    m.end_open().text(label).close("text");
 }
