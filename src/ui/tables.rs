@@ -237,6 +237,12 @@ fn domain_body(
     range: std::ops::Range<usize>,
 ) -> Signal<String> {
     Signal::derive(move || {
+        // A later stage that has not shown the loaded files yet has nothing
+        // to write (reading its overview would work one out for a version
+        // it is about to leave).
+        if !stage.shown.get().files {
+            return String::new();
+        }
         let sort = sort.get();
         // Sparklines for the rows shown before "Show all", or for every row.
         let sparks = if expanded.get() { usize::MAX } else { FIRST_ROWS.saturating_sub(range.start) };
