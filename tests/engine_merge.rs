@@ -96,6 +96,28 @@ fn a_result_survives_the_round_trip() {
 }
 
 #[test]
+fn unknown_fields_odd_dates_and_damage_survive_the_boundary() {
+    // Unknown fields of every JSON kind, a date before 1970, text that is
+    // not ASCII, a failure detail with every optional field.
+    let json = r#"{"organization-name":"Exämple ☃","report-id":"r\"1","x-vendor":{"a":[1,2.5,-3,null,true,"s"],"b":{}},"x-n":-12345678901,
+        "date-range":{"start-datetime":"1969-12-31T00:00:00Z","end-datetime":"1969-12-31T23:59:59Z"},
+        "policies":[{"policy":{"policy-type":"sts","policy-string":["version: STSv1","mode: enforce","mx: *.example"],"policy-domain":"example","mx-host":["*.example"]},
+        "summary":{"total-successful-session-count":123456789012,"total-failure-session-count":3},
+        "failure-details":[{"result-type":"something-new","sending-mta-ip":"2001:db8::1","receiving-mx-hostname":"mx.example","receiving-mx-helo":"helo",
+        "receiving-ip":"192.0.2.1","failed-session-count":3,"additional-information":"https://example/x","failure-reason-code":"X 1.2"}]}]}"#;
+    let r = FileResult::read("odd.json", json.as_bytes(), &Limits::default());
+    assert_eq!(r.deliveries.len(), 1, "{:?}", r.outcome.problems);
+    assert!(!r.deliveries[0].report.extra.is_empty(), "the unknown fields are kept");
+    let bytes = r.encode();
+    assert_eq!(FileResult::decode(&bytes).expect("decodes"), r);
+    // Cut anywhere, the answer is damaged: an error, never a panic or a
+    // shorter result.
+    for cut in 0..bytes.len() {
+        assert!(FileResult::decode(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+}
+
+#[test]
 fn chunked_answers_merge_like_whole_results() {
     let files = files();
     let mut whole = Dataset::new();

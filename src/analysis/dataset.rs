@@ -4,7 +4,6 @@ use foldhash::HashMap;
 use std::rc::Rc;
 
 use crate::ingest::{self, Extracted, Format, Job, Limits, MailMeta, Payload};
-use serde::{Deserialize, Serialize};
 
 use super::findings::FindingFacts;
 use super::index::{Index, Sums};
@@ -33,7 +32,7 @@ impl Status {
 }
 
 /// One line of a file's problem list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// Where inside the file (entry, message, report), empty for the file itself.
     pub origin: String,
@@ -48,7 +47,7 @@ pub struct Problem {
 pub const MAX_PROBLEMS_PER_FILE: usize = 200;
 
 /// The result of loading one file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileOutcome {
     /// Stable id (the order files were given in).
     pub id: usize,
@@ -492,7 +491,7 @@ fn text_of(bytes: &[u8]) -> Box<str> {
 }
 
 /// A report found in a file, parsed and checked, not yet de-duplicated.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
     /// The report.
     pub report: Report,
@@ -507,7 +506,7 @@ pub struct Delivery {
 /// One file read as far as it could be: its outcome (without duplicates,
 /// which only the merge can tell) and the reports found. A worker and the
 /// main thread build it the same way; [`Dataset::add_result`] merges it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileResult {
     /// What happened to the file.
     pub outcome: FileOutcome,
@@ -625,12 +624,12 @@ impl FileResult {
 
     /// The compact binary form that crosses the worker boundary.
     pub fn encode(&self) -> Vec<u8> {
-        bincode::serialize(self).unwrap_or_default()
+        crate::engine::wire::encode(self)
     }
 
     /// Reads what [`FileResult::encode`] wrote.
     pub fn decode(bytes: &[u8]) -> Result<FileResult, String> {
-        bincode::deserialize(bytes).map_err(|e| format!("a worker's result could not be read: {e}"))
+        crate::engine::wire::decode(bytes).map_err(|e| format!("a worker's result could not be read: {e}"))
     }
 }
 

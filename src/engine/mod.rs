@@ -9,12 +9,11 @@
 mod queue;
 mod rehearsal;
 mod reorder;
+pub mod wire;
 
 pub use queue::LoadQueue;
 pub use rehearsal::Rehearsal;
 pub use reorder::Reorder;
-
-use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Dataset, Delivery, FileOutcome, FileResult};
 use crate::ingest::Limits;
@@ -27,7 +26,7 @@ pub const REPORTS_PER_CHUNK: usize = 128;
 
 /// One piece of a worker's answer for a file. The first carries the file's
 /// outcome; each carries some of its reports.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Chunk {
     /// The file's outcome, in the first chunk only.
     pub outcome: Option<FileOutcome>,
@@ -105,7 +104,7 @@ pub fn merge_chunk(data: &mut Dataset, id: Option<usize>, continuing: bool, chun
     id
 }
 
-/// Splits a result into chunks of `per_chunk` reports: `[u32 length][bincode]`...
+/// Splits a result into chunks of `per_chunk` reports: `[u32 length][chunk]`... (see [`wire`]).
 pub fn encode_chunks(result: FileResult, per_chunk: usize) -> Vec<u8> {
     let FileResult { outcome, deliveries } = result;
     let mut out = Vec::new();
@@ -114,7 +113,7 @@ pub fn encode_chunks(result: FileResult, per_chunk: usize) -> Vec<u8> {
     loop {
         let deliveries: Vec<Delivery> = rest.by_ref().take(per_chunk.max(1)).collect();
         let chunk = Chunk { outcome: outcome.take(), deliveries };
-        let bytes = bincode::serialize(&chunk).unwrap_or_default();
+        let bytes = wire::encode(&chunk);
         out.extend((bytes.len() as u32).to_le_bytes());
         out.extend(bytes);
         if rest.peek().is_none() {
@@ -171,6 +170,6 @@ impl<B: AnswerBytes> ChunkReader<B> {
         let start = self.pos + 4;
         let Some(body) = self.bytes.range(start, start + len) else { return damaged() };
         self.pos = start + len;
-        Some(bincode::deserialize(&body).map_err(|e| format!("a worker's answer could not be read: {e}")))
+        Some(wire::decode(&body).map_err(|e| format!("a worker's answer could not be read: {e}")))
     }
 }

@@ -52,7 +52,7 @@ impl Default for Limits {
 }
 
 /// Headers of the e-mail a report came in, for display and cross-checks.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MailMeta {
     /// `Subject`, with RFC 2047 encoded words decoded.
     pub subject: Option<String>,
@@ -142,7 +142,7 @@ impl std::error::Error for IngestError {}
 mod tests;
 
 /// A problem at a place inside a file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located<T> {
     /// Where inside the file (empty for the file itself).
     pub origin: String,

@@ -1,7 +1,7 @@
 //! Deciding what a blob of bytes is from its content, never from its name.
 
 /// What a blob of bytes looks like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// gzip (`1f 8b`).
     Gzip,

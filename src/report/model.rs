@@ -4,12 +4,10 @@
 //! out in practice; the parser fills these types from whatever a reporter sent
 //! and records each deviation as a [`Warning`](super::Warning).
 
-use serde::{Deserialize, Serialize};
-
 use super::datetime::UnixSeconds;
 
 /// One aggregate TLS report (RFC 8460 section 4.3).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// `organization-name`: who sent the report (e.g. "Google Inc.").
     pub organization_name: String,
@@ -22,12 +20,11 @@ pub struct Report {
     /// `policies`: one entry per policy the reporter applied.
     pub policies: Vec<PolicyResult>,
     /// Top-level fields RFC 8460 does not define, kept verbatim.
-    #[serde(with = "json_text")]
     pub extra: Vec<(String, serde_json::Value)>,
 }
 
 /// `date-range`: the period the report covers, as parsed instants (UTC).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateRange {
     /// `start-datetime`, seconds since the epoch.
     pub start: UnixSeconds,
@@ -36,7 +33,7 @@ pub struct DateRange {
 }
 
 /// One entry of `policies`: a policy and what happened under it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PolicyResult {
     /// `policy`: which policy was applied.
     pub policy: Policy,
@@ -47,7 +44,7 @@ pub struct PolicyResult {
 }
 
 /// `policy`: the policy a sender evaluated (RFC 8460 section 4.4).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     /// `policy-type`: `sts`, `tlsa` or `no-policy-found`; unknown values are kept.
     pub policy_type: PolicyType,
@@ -63,7 +60,7 @@ pub struct Policy {
 }
 
 /// `summary`: totals over every session under one policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Summary {
     /// `total-successful-session-count`.
     pub successful: u64,
@@ -72,7 +69,7 @@ pub struct Summary {
 }
 
 /// One entry of `failure-details` (RFC 8460 section 4.3).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FailureDetail {
     /// `result-type`: why the sessions failed.
     pub result_type: ResultType,
@@ -94,8 +91,7 @@ pub struct FailureDetail {
 }
 
 /// `policy-type` (RFC 8460 section 4.4).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(into = "String", from = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PolicyType {
     /// An MTA-STS policy (RFC 8461).
     Sts,
@@ -157,8 +153,7 @@ pub const KNOWN_RESULT_TYPES: [&str; 11] = [
 ];
 
 /// `result-type`, kept as sent. Unknown values are legal input, not errors.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResultType(pub String);
 
 impl ResultType {
@@ -182,24 +177,5 @@ impl Report {
     /// Failed sessions under the session rule ([`Report::sessions`]).
     pub fn failed(&self) -> u128 {
         self.sessions().1
-    }
-}
-
-/// Unknown fields travel as JSON text: compact binary formats cannot carry a
-/// self-describing `serde_json::Value`.
-mod json_text {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &[(String, serde_json::Value)], s: S) -> Result<S::Ok, S::Error> {
-        let text: Vec<(&str, String)> = v.iter().map(|(k, v)| (k.as_str(), v.to_string())).collect();
-        text.serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, serde_json::Value)>, D::Error> {
-        let text: Vec<(String, String)> = Vec::deserialize(d)?;
-        Ok(text
-            .into_iter()
-            .map(|(k, v)| (k, serde_json::from_str(&v).unwrap_or(serde_json::Value::String(v))))
-            .collect())
     }
 }
