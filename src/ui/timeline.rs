@@ -26,7 +26,8 @@ fn chart_width() -> f64 {
 }
 const BARS_H: f64 = 190.0;
 const RATE_H: f64 = 70.0;
-const GAP: f64 = 30.0;
+// Room for the bars' date labels above the failure-rate strip's own label.
+const GAP: f64 = 44.0;
 const TOP: f64 = 10.0;
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 10.0;
