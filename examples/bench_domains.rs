@@ -8,6 +8,7 @@
 use std::time::Instant;
 
 use serde_json::json;
+use tlsrpt_viewer::analysis::findings::findings;
 use tlsrpt_viewer::analysis::{Dataset, Filter, Overview};
 use tlsrpt_viewer::check::policy_insights;
 
@@ -48,8 +49,20 @@ fn main() {
     let t = Instant::now();
     let insights = policy_insights(data.report_models());
     let checks = t.elapsed().as_secs_f64();
+    // What the page does with the history it kept while merging: judge the
+    // findings at the end of a load, and show one page of the policy history.
+    let t = Instant::now();
+    let found = findings(&data);
+    let judged = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let (listed, _) = data.finding_facts().policy_page(0, 25);
+    let paged = t.elapsed().as_secs_f64();
     println!(
         "{n} reports, {} domains ({} with certificate-expired): load {load:.2} s, overview {overview:.3} s, filtered overview {filtered:.3} s, policy cross-checks {checks:.3} s ({} domains checked)",
         all.kpis.domains, some.kpis.domains, insights.len()
+    );
+    println!(
+        "from the kept history: findings {judged:.3} s ({} findings), a page of the policy history {paged:.3} s (of {listed} domains)",
+        found.len()
     );
 }

@@ -251,3 +251,38 @@ fn the_all_clear_line_counts_failures_of_the_last_days_of_the_data() {
     let line = all_clear(&d, &Overview::compute(&d));
     assert!(line.contains("3 failed sessions"), "{line}");
 }
+
+#[test]
+fn the_setup_checkers_policy_pages_put_problems_first_and_cover_every_domain_once() {
+    // Twelve quiet domains, one whose reporters disagree (a warning) and one
+    // with a failing MX outside its policy (an error), and a domain without
+    // a policy (nothing to show).
+    let mut r: Vec<Vec<u8>> =
+        (0..12).map(|i| rep("Google", 3, &format!("q{i:02}.example"), sts("enforce"), 10, &[])).collect();
+    r.push(rep("Google", 3, "warn.example", sts("enforce"), 10, &[]));
+    r.push(rep("Microsoft", 3, "warn.example", sts("testing"), 10, &[]));
+    r.push(rep("Google", 4, "err.example", sts("enforce"), 10, &[("certificate-expired", 5, "mx.elsewhere.example")]));
+    r.push(rep("Google", 4, "none.example", json!({"policy-type": "no-policy-found"}), 10, &[]));
+    let mut d = Dataset::new();
+    for (i, bytes) in r.iter().enumerate() {
+        d.add_file(&format!("{i}.json"), bytes);
+    }
+    let facts = d.finding_facts();
+    let all = facts.policy_insights();
+    let (total, first) = facts.policy_page(0, 5);
+    assert_eq!(total, all.len(), "the pages count what the whole list holds");
+    assert_eq!(total, 14);
+    assert_eq!(first.iter().map(|p| p.domain.as_str()).collect::<Vec<_>>()[..2], ["err.example", "warn.example"]);
+    let mut seen = Vec::new();
+    for start in (0..total).step_by(5) {
+        let (n, page) = facts.policy_page(start, 5);
+        assert_eq!(n, total);
+        assert!(page.len() <= 5);
+        seen.extend(page);
+    }
+    // Every domain once, judged as the whole list judges it.
+    let mut by_name = seen.clone();
+    by_name.sort_by(|a, b| a.domain.cmp(&b.domain));
+    assert_eq!(by_name, all);
+    assert!(facts.policy_page(total, 5).1.is_empty(), "past the end");
+}

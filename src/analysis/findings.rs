@@ -123,6 +123,12 @@ impl FindingFacts {
     pub fn policy_insights(&self) -> Vec<crate::check::DomainPolicies> {
         self.history.insights()
     }
+
+    /// One page of them, the domains with the most severe cross-checks first
+    /// (see [`PolicyHistory::page`]), and how many domains there are in all.
+    pub fn policy_page(&self, start: usize, len: usize) -> (usize, Vec<crate::check::DomainPolicies>) {
+        self.history.page(start, len)
+    }
 }
 
 impl Facts {

@@ -157,6 +157,31 @@ impl PolicyHistory {
         self.domains.iter().map(|(domain, acc)| (domain.as_str(), acc.insights())).filter(|(_, i)| !i.is_empty())
     }
 
+    /// One page of the domains with something to show (a policy version or
+    /// a cross-check): those whose cross-checks found the most severe thing
+    /// first, then by name. Returns how many there are in all and the page,
+    /// `len` domains from `start`. Only the page's domains are judged in
+    /// full: a hosting provider's thousands of domains, each with its policy
+    /// versions, would otherwise be copied and shown at once.
+    pub fn page(&self, start: usize, len: usize) -> (usize, Vec<DomainPolicies>) {
+        let mut shown: Vec<(Option<Severity>, &str, &DomainAcc)> = self
+            .domains
+            .iter()
+            .filter_map(|(domain, acc)| {
+                let worst = acc.insights().iter().map(|i| i.severity).min();
+                (worst.is_some() || !acc.seen.is_empty()).then_some((worst, domain.as_str(), acc))
+            })
+            .collect();
+        // Some(severity) sorts by severity, None (nothing found) after all;
+        // names are unique, so the order is total.
+        crate::sort::sort_by(&mut shown, |a, b| {
+            a.0.is_none().cmp(&b.0.is_none()).then(a.0.cmp(&b.0)).then_with(|| a.1.cmp(b.1))
+        });
+        let total = shown.len();
+        let page = shown.iter().skip(start).take(len).map(|(_, domain, acc)| acc.judge(domain)).collect();
+        (total, page)
+    }
+
     /// The history and cross-checks of every domain with something to show.
     pub fn insights(&self) -> Vec<DomainPolicies> {
         self.domains

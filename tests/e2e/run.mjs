@@ -1128,6 +1128,51 @@ test('check your setup: a valid and an invalid record, and a policy file', async
   c.done();
 });
 
+test('what reporters saw of the policies: problems first, a page of domains at a time, the latest versions', async (page) => {
+  const c = new Check();
+  const rep = (org, day, domain, lines, fails = []) => ({
+    'organization-name': org, 'report-id': `${org}-${domain}-${day}-${lines.join('|').length}`, 'contact-info': 'x@example.net',
+    'date-range': { 'start-datetime': `2026-05-${String(day).padStart(2, '0')}T00:00:00Z`, 'end-datetime': `2026-05-${String(day).padStart(2, '0')}T23:59:59Z` },
+    policies: [{ policy: { 'policy-type': 'sts', 'policy-domain': domain, 'policy-string': lines },
+      summary: { 'total-successful-session-count': 10, 'total-failure-session-count': fails.reduce((a, f) => a + f[1], 0) },
+      'failure-details': fails.map(([t, n, mx]) => ({ 'result-type': t, 'failed-session-count': n, 'receiving-mx-hostname': mx })) }],
+  });
+  const sts = (domain, mode = 'enforce', mx = `mx.${domain}`) => ['version: STSv1', `mode: ${mode}`, `mx: ${mx}`, 'max_age: 86400'];
+  const reports = [];
+  for (let i = 0; i < 60; i++) reports.push(rep('Google', 3, `q${String(i).padStart(2, '0')}.example`, sts(`q${String(i).padStart(2, '0')}.example`)));
+  reports.push(rep('Google', 3, 'warn.example', sts('warn.example')), rep('Microsoft', 3, 'warn.example', sts('warn.example', 'testing')));
+  reports.push(rep('Google', 4, 'err.example', sts('err.example'), [['certificate-expired', 5, 'mx.elsewhere.example']]));
+  // 30 policy versions, one a day.
+  for (let d = 1; d <= 30; d++) reports.push(rep('Google', d, 'many.example', sts('many.example', 'enforce', `mx${d}.many.example`)));
+  const dir = path.join(tmp, 'seen');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'all.json'), JSON.stringify(reports));
+  await page.setInputFiles('[data-testid="file-input"]', [path.join(dir, 'all.json')]);
+  await waitReady(page);
+  await page.click('[data-testid="seen-toggle"]');
+  await page.waitForSelector('[data-testid="seen-domain"]');
+  const domains = () => page.$$eval('[data-testid="seen-domain"]', (els) => els.map((e) => e.dataset.domain));
+  const first = await domains();
+  c.eq(first.length, 25, 'a page of 25 domains');
+  c.eq(first.slice(0, 2), ['err.example', 'warn.example'], 'the error first, then the warning');
+  const pager = page.locator('nav[aria-label="Policy history pages"]');
+  c.ok((await pager.textContent()).includes('domains 1–25 of 63'), `pager: ${await pager.textContent()}`);
+  const all = new Set(first);
+  for (let p = 1; p < 3; p++) {
+    await pager.locator('button').nth(1).click();
+    await page.waitForFunction((d) => document.querySelector('[data-testid="seen-domain"]')?.dataset.domain !== d, first[0]);
+    for (const d of await domains()) all.add(d);
+  }
+  c.eq(all.size, 63, 'every domain on one of the pages, once');
+  // The domain with 30 versions shows the latest 20 and says so.
+  for (let p = 0; p < 3 && !(await domains()).includes('many.example'); p++) await pager.locator('button').nth(0).click();
+  const many = page.locator('[data-testid="seen-domain"][data-domain="many.example"]');
+  c.eq(await many.locator('tbody tr').count(), 20, 'the latest 20 versions');
+  c.ok((await many.textContent()).includes('10 earlier policy versions not shown'), 'the rest are counted');
+  c.ok((await many.locator('tbody tr').last().textContent()).includes('mx30.many.example'), 'the latest version is there');
+  c.done();
+});
+
 
 test('privacy: after the page has loaded, nothing is requested at all', async (page, requests) => {
   const c = new Check();
