@@ -11,6 +11,11 @@ use crate::markup::Markup;
 /// Findings shown before "Show all".
 const FIRST: usize = 6;
 
+/// Findings shown at most: a hosting provider's 100,000 domains give over
+/// 150,000, far more than a page can hold or a person read; the filters
+/// narrow them (and their order puts the worst first).
+const MOST: usize = 500;
+
 /// The ranked findings, or a plain all-clear.
 #[component]
 pub fn FindingsPanel() -> impl IntoView {
@@ -33,7 +38,7 @@ pub fn FindingsPanel() -> impl IntoView {
     let shown = move || {
         list.with(|l| {
             let l = l.as_deref().unwrap_or_default();
-            let n = if expanded.get() { l.len() } else { l.len().min(FIRST) };
+            let n = if expanded.get() { l.len().min(MOST) } else { l.len().min(FIRST) };
             l[..n].iter().cloned().enumerate().collect::<Vec<_>>()
         })
     };
@@ -63,7 +68,11 @@ pub fn FindingsPanel() -> impl IntoView {
             <ol class="finding-list" on:click=pick inner_html=move || items.get()></ol>
             <Show when=move || { total() > FIRST }>
                 <button type="button" class="btn small" aria-expanded=move || expanded.get().to_string() on:click=move |_| expanded.update(|e| *e = !*e)>
-                    {move || if expanded.get() { "Show fewer".to_owned() } else { format!("Show all ({})", total()) }}
+                    {move || match (expanded.get(), total()) {
+                        (true, _) => "Show fewer".to_owned(),
+                        (false, n) if n > MOST => format!("Show the first {MOST} of {}", crate::format::count(n as u64)),
+                        (false, n) => format!("Show all ({n})"),
+                    }}
                 </button>
             </Show>
         </section>

@@ -855,6 +855,16 @@ test('700 domains: a row each, in order across the table\'s bodies, the tail beh
   await last.click();
   await page.waitForFunction(() => location.hash.includes('domain=d0.example'));
   c.eq(await kpi(page, 'kpi-failed'), 1, 'the last row\'s filter');
+  // A finding per failing domain: "Show all" shows the worst 500, and says so.
+  await page.click('[data-testid="clear-filters"]');
+  await page.waitForFunction(() => !location.hash.includes('domain='));
+  const more = page.locator('#findings button[aria-expanded]');
+  c.eq((await more.textContent()).trim(), 'Show the first 500 of 700', 'the findings button');
+  await more.click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="finding"]').length > 6);
+  const shown = await hookRows(page, 'finding');
+  c.eq(shown.length, 500, 'at most 500 findings on the page');
+  c.eq(shown[0].domain, `d${n - 1}.example`, 'the worst first');
   c.done();
 });
 
