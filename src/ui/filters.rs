@@ -70,9 +70,12 @@ fn Choice(
     options: Signal<Vec<String>>,
     value: Signal<Option<String>>,
     set: Callback<Option<String>>,
+    /// Values left out of the options, said in a last option that cannot be chosen.
+    #[prop(optional, into)]
+    more: Signal<usize>,
 ) -> impl IntoView {
     let select = NodeRef::<leptos::html::Select>::new();
-    let html = Memo::new(move |_| options.with(|o| options_markup(o)));
+    let html = Memo::new(move |_| options.with(|o| options_markup(o, more.get())));
     let value = Memo::new(move |_| value.get());
     let show =
         move |el: &web_sys::HtmlSelectElement| value.with_untracked(|v| el.set_value(v.as_deref().unwrap_or(ALL)));
@@ -105,15 +108,23 @@ fn Choice(
     }
 }
 
-/// "All", then one option per value (an empty value shown as "(none)").
-fn options_markup(options: &[String]) -> String {
+/// "All", then one option per value (an empty value shown as "(none)"),
+/// then, when `more` were left out, a line saying so.
+fn options_markup(options: &[String], more: usize) -> String {
     let mut m = Markup::new();
     m.open("option", &[("value", Some(ALL))]).text("All").close("option");
     for o in options {
         m.open("option", &[("value", Some(o))]).text(if o.is_empty() { "(none)" } else { o }).close("option");
     }
+    if more > 0 {
+        let line = format!("… and {} more: find them with Search", crate::format::count(more as u64));
+        m.open("option", &[("disabled", Some("")), ("value", Some(""))]).text(&line).close("option");
+    }
     m.into_string()
 }
+
+/// Domains the domain select lists at most.
+const MOST_OPTIONS: usize = 1000;
 
 /// Filters, chips and the clear button.
 #[component]
@@ -122,11 +133,38 @@ pub fn FilterBar() -> impl IntoView {
     let stage = super::stages::current();
     let f = state.filter;
     let all = move || stage.all.get().overview;
+    // A hosting provider's 100,000 domains would be 100,000 options (a
+    // second of the page's time to lay out, and no use to anyone): past
+    // MOST_OPTIONS the select lists the domains with the most sessions, and
+    // the one selected; the search box finds the others.
     let domains = Signal::derive(move || {
-        let mut v: Vec<String> = all().domains.iter().map(|d| d.domain.clone()).collect();
+        let ov = all();
+        let rows = &ov.domains;
+        let mut v: Vec<String> = if rows.len() <= MOST_OPTIONS {
+            rows.iter().map(|d| d.domain.clone()).collect()
+        } else {
+            let busiest = |a: usize, b: usize| {
+                rows[b]
+                    .totals
+                    .sessions()
+                    .cmp(&rows[a].totals.sessions())
+                    .then_with(|| rows[a].domain.cmp(&rows[b].domain))
+            };
+            let mut v: Vec<String> = crate::sort::first(rows.len(), MOST_OPTIONS, &busiest)
+                .iter()
+                .map(|&i| rows[i].domain.clone())
+                .collect();
+            if let Some(selected) = f.with(|x| x.domain.clone()) {
+                if !v.contains(&selected) {
+                    v.push(selected);
+                }
+            }
+            v
+        };
         crate::sort::sort(&mut v);
         v
     });
+    let more_domains = Signal::derive(move || all().domains.len().saturating_sub(MOST_OPTIONS));
     let orgs = Signal::derive(move || {
         let mut v: Vec<String> = all().orgs.iter().map(|o| o.org.clone()).collect();
         crate::sort::sort(&mut v);
@@ -183,6 +221,7 @@ pub fn FilterBar() -> impl IntoView {
                     label="Policy domain"
                     testid="filter-domain"
                     options=domains
+                    more=more_domains
                     value=Signal::derive(move || f.with(|x| x.domain.clone()))
                     set=set(|x, v| x.domain = v)
                 />

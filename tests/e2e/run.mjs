@@ -826,9 +826,9 @@ test('a failing domain is the first finding', async (page) => {
   c.done();
 });
 
-test('700 domains: a row each, in order across the table\'s bodies, the tail behind "Show all" and selectable', async (page) => {
+test('1,100 domains: a row each, in order across the table\'s bodies, the tail behind "Show all" and selectable; the select lists the busiest 1,000', async (page) => {
   const c = new Check();
-  const n = 700;
+  const n = 1100;
   // Distinct failure counts, so the default order (most failed first) is known.
   const reports = Array.from({ length: n }, (_, i) => ({
     'organization-name': 'Google Inc.', 'report-id': `many-${i}`, 'contact-info': 'x@example.net',
@@ -848,6 +848,12 @@ test('700 domains: a row each, in order across the table\'s bodies, the tail beh
   c.ok(rows.every((r) => +r.failed === +r.domain.slice(1).split('.')[0] + 1), 'each row\'s failed sessions');
   const visible = () => page.locator('#domains [data-testid="domain-row"]:visible').count();
   c.eq(await visible(), 10, 'ten rows before "Show all"');
+  // The domain select: the 1,000 domains with the most sessions, and a line for the rest.
+  const options = () => page.$$eval('[data-testid="filter-domain"] option', (os) => os.map((o) => ({ value: o.value, text: o.textContent, disabled: o.disabled })));
+  let opts = await options();
+  c.eq(opts.length, 1002, 'All, 1,000 domains and a line');
+  c.eq(opts.filter((o) => o.value.startsWith('d') && +o.value.slice(1).split('.')[0] < 100).length, 0, 'the quietest 100 are left out');
+  c.eq([opts.at(-1).text, opts.at(-1).disabled], ['… and 100 more: find them with Search', true], 'the line says how many');
   await page.click('#domains .show-all');
   c.eq(await visible(), n, 'every row after "Show all"');
   // A row from the last body selects like the first ones.
@@ -855,11 +861,12 @@ test('700 domains: a row each, in order across the table\'s bodies, the tail beh
   await last.click();
   await page.waitForFunction(() => location.hash.includes('domain=d0.example'));
   c.eq(await kpi(page, 'kpi-failed'), 1, 'the last row\'s filter');
+  c.eq(await page.inputValue('[data-testid="filter-domain"]'), 'd0.example', 'a domain left out of the select is listed once selected');
   // A finding per failing domain: "Show all" shows the worst 500, and says so.
   await page.click('[data-testid="clear-filters"]');
   await page.waitForFunction(() => !location.hash.includes('domain='));
   const more = page.locator('#findings button[aria-expanded]');
-  c.eq((await more.textContent()).trim(), 'Show the first 500 of 700', 'the findings button');
+  c.eq((await more.textContent()).trim(), 'Show the first 500 of 1,100', 'the findings button');
   await more.click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="finding"]').length > 6);
   const shown = await hookRows(page, 'finding');
