@@ -69,7 +69,7 @@ fn failing_domain_by_type_and_mx_ranks_first() {
     assert_eq!(failing[0].subject.as_deref(), Some("mx1.b.example"));
     assert_eq!(failing[0].result_type.as_deref(), Some("certificate-expired"));
     assert!(failing[0].evidence().contains("10 of 100 sessions failed (10.0 %)"), "{}", failing[0].evidence());
-    assert_eq!(failing[0].filter.domain.as_deref(), Some("b.example"));
+    assert_eq!(failing[0].filter().domain.as_deref(), Some("b.example"));
     // Not when nothing failed.
     assert!(of_kind(&load(clean(1..=10, "enforce")), "failing-domain").is_empty());
 }
@@ -160,7 +160,7 @@ fn a_failing_mx_outside_the_policy() {
     let f = load(r);
     let mx = of_kind(&f, "mx-not-covered");
     assert_eq!(mx.len(), 1);
-    assert_eq!(mx[0].filter.receiving_mx.as_deref(), Some("backup.other.example"));
+    assert_eq!(mx[0].filter().receiving_mx.as_deref(), Some("backup.other.example"));
     let r =
         vec![rep("Google", 3, "a.example", sts("enforce"), 10, &[("certificate-host-mismatch", 4, "mx.a.example")])];
     assert!(of_kind(&load(r), "mx-not-covered").is_empty());
@@ -180,7 +180,7 @@ fn a_failing_mx_outside_the_policy_sums_over_reports_that_repeat_it() {
     let f = load(r);
     let mx = of_kind(&f, "mx-not-covered");
     assert_eq!(mx.len(), 1, "{mx:?}");
-    assert_eq!(mx[0].filter.receiving_mx.as_deref(), Some("backup.other.example"));
+    assert_eq!(mx[0].filter().receiving_mx.as_deref(), Some("backup.other.example"));
     assert_eq!(mx[0].sessions, 15, "5 failed sessions a day for three days");
 }
 

@@ -10,7 +10,6 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::dataset::Dataset;
-use super::filter::Filter;
 use super::Totals;
 use crate::check::{PolicyHistory, Severity as CheckSeverity};
 use crate::report::datetime::Day;
@@ -66,8 +65,6 @@ pub struct Finding {
     pub result_type: Option<String>,
     /// Sessions concerned (for ranking within a severity).
     pub sessions: u128,
-    /// The filters that show its evidence.
-    pub filter: Filter,
 }
 
 /// Facts about one policy domain.
@@ -235,10 +232,6 @@ pub fn share(part: u128, whole: u128) -> String {
     crate::format::percent((whole > 0).then(|| part as f64 / whole as f64))
 }
 
-fn domain_filter(domain: &str) -> Filter {
-    Filter { domain: Some(domain.to_owned()), ..Filter::default() }
-}
-
 /// Every finding about `data`, most important first.
 pub fn findings(data: &Dataset) -> Vec<Finding> {
     judge(data.finding_facts())
@@ -249,7 +242,9 @@ pub fn judge(gathered: &FindingFacts) -> Vec<Finding> {
     let facts = &gathered.facts;
     let Some(last) = facts.last_day else { return Vec::new() };
     let recent = Day(last.0 - RECENT_DAYS + 1);
-    let mut out = Vec::new();
+    // About one finding per domain is common (a hosting provider's failing
+    // domains): grown by doubling, the list was copied over and over.
+    let mut out = Vec::with_capacity(facts.domains.len());
     for (domain, d) in &facts.domains {
         failing_domain(&mut out, domain, d, recent);
         new_failure_types(&mut out, domain, d, recent);
@@ -285,7 +280,6 @@ fn failing_domain(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, recent:
         text: Text::FailingDomain { all, recent_failed, top_type_sessions: top_type.map(|(_, n)| n), first, last },
         result_type: top_type.map(|(t, _)| t.to_owned()),
         sessions: all.failed,
-        filter: Filter { problems_only: true, ..domain_filter(domain) },
     });
 }
 
@@ -305,7 +299,6 @@ fn new_failure_types(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, rece
                 text: Text::NewFailureType { failed: n, first, last, recent },
                 result_type: Some(t.clone()),
                 sessions: n,
-                filter: Filter { result_type: Some(t.clone()), from: Some(first), ..domain_filter(domain) },
             });
         }
     }
@@ -327,7 +320,6 @@ fn rising_failure_rate(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, re
         text: Text::RisingRate { now, before, recent },
         result_type: None,
         sessions: now.failed,
-        filter: Filter { from: Some(recent), ..domain_filter(domain) },
     });
 }
 
@@ -345,7 +337,6 @@ fn mode_none(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts) {
         text: Text::ModeNone { day: *day },
         result_type: None,
         sessions: d.totals(None, None).sessions(),
-        filter: Filter { policy: Some("sts (none)".into()), ..domain_filter(domain) },
     });
 }
 
@@ -362,7 +353,6 @@ fn no_policy_despite_sts(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts) 
         text: Text::NoPolicyDespiteSts,
         result_type: None,
         sessions: d.no_policy,
-        filter: Filter { policy: Some("no-policy-found".into()), ..domain_filter(domain) },
     });
 }
 
@@ -379,7 +369,6 @@ fn double_evaluated(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts) {
         text: Text::DoubleEvaluated { reports: d.multi_policy },
         result_type: None,
         sessions: 0,
-        filter: domain_filter(domain),
     });
 }
 
@@ -401,7 +390,6 @@ fn silent_reporters(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, last:
             text: Text::ReporterSilent { until, last },
             result_type: None,
             sessions: 0,
-            filter: Filter { org: Some(org.clone()), ..domain_filter(domain) },
         });
     }
 }
@@ -417,23 +405,15 @@ fn policy_checks(out: &mut Vec<Finding>, history: &PolicyHistory) {
                 _ => continue,
             };
             let severity = if i.severity == CheckSeverity::Error { Severity::Critical } else { severity };
-            let mut filter = domain_filter(domain);
-            if let Some((host, _)) = &i.host {
-                filter.receiving_mx = Some(host.clone());
-            }
-            if let (Some(day), "reporters-disagree") = (i.day, i.kind) {
-                filter.from = Some(day);
-                filter.to = Some(day);
-            }
             out.push(Finding {
                 severity,
                 kind: i.kind,
                 domain: Some(domain.to_owned()),
                 subject: i.host.as_ref().map(|(h, _)| h.clone()),
-                text: Text::Policy { evidence: i.message },
+                // The day a disagreement is about narrows its filter.
+                text: Text::Policy { evidence: i.message, day: i.day.filter(|_| i.kind == "reporters-disagree") },
                 result_type: None,
                 sessions: i.host.map_or(0, |(_, n)| u128::from(n)),
-                filter,
             });
         }
     }

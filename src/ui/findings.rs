@@ -47,7 +47,7 @@ pub fn FindingsPanel() -> impl IntoView {
     // One listener for the list: a finding's title narrows every view to its evidence.
     let pick = move |ev: leptos::ev::MouseEvent| {
         let Some(i) = ev.target().and_then(|t| number_at(&t, "data-finding")) else { return };
-        if let Some(filter) = list.with_untracked(|l| l.as_ref().and_then(|l| l.get(i)).map(|f| f.filter.clone())) {
+        if let Some(filter) = list.with_untracked(|l| l.as_ref().and_then(|l| l.get(i)).map(Finding::filter)) {
             state.filter.set(filter);
         }
     };

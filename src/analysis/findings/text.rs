@@ -4,11 +4,12 @@
 //! evidence and action are written from them on demand. A hosting provider's
 //! reports give thousands of findings, of which the page shows six until
 //! "Show all": writing every text up front was most of judging them (at
-//! 3,000 domains, about two thirds of the instructions).
+//! 3,000 domains, about two thirds of the instructions). So are the filters
+//! that show a finding's evidence, made when it is picked.
 
 use super::{share, Finding, RECENT_DAYS};
 use crate::analysis::explain::explain;
-use crate::analysis::Totals;
+use crate::analysis::{Filter, Totals};
 use crate::format::count;
 use crate::report::datetime::Day;
 
@@ -38,8 +39,9 @@ pub(super) enum Text {
     DoubleEvaluated { reports: usize },
     /// A daily reporter gone quiet after `until`; the data ends on `last`.
     ReporterSilent { until: Day, last: Day },
-    /// A policy cross-check, with its own evidence line.
-    Policy { evidence: String },
+    /// A policy cross-check, with its own evidence line, and the day it is
+    /// about when its filter narrows to one (reporters disagreeing).
+    Policy { evidence: String, day: Option<Day> },
 }
 
 impl Finding {
@@ -136,7 +138,24 @@ impl Finding {
             Text::ReporterSilent { until, last } => {
                 format!("daily reports until {until}, then none for {} days (the data ends {last})", last.0 - until.0)
             }
-            Text::Policy { evidence } => evidence.clone(),
+            Text::Policy { evidence, .. } => evidence.clone(),
+        }
+    }
+
+    /// The filters that show its evidence.
+    pub fn filter(&self) -> Filter {
+        let base = Filter { domain: self.domain.clone(), ..Filter::default() };
+        match &self.text {
+            Text::FailingDomain { .. } => Filter { problems_only: true, ..base },
+            Text::NewFailureType { first, .. } => {
+                Filter { result_type: self.result_type.clone(), from: Some(*first), ..base }
+            }
+            Text::RisingRate { recent, .. } => Filter { from: Some(*recent), ..base },
+            Text::ModeNone { .. } => Filter { policy: Some("sts (none)".into()), ..base },
+            Text::NoPolicyDespiteSts => Filter { policy: Some("no-policy-found".into()), ..base },
+            Text::DoubleEvaluated { .. } => base,
+            Text::ReporterSilent { .. } => Filter { org: self.subject.clone(), ..base },
+            Text::Policy { day, .. } => Filter { receiving_mx: self.subject.clone(), from: *day, to: *day, ..base },
         }
     }
 
