@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::rows::{number_at, MarkupBody};
+use super::rows::{begin_dense_table, end_dense_table, number_at, MarkupBody};
 use super::state::AppState;
 use super::tables::{page_text, Pager};
 use crate::analysis::{Dataset, StoredReport};
@@ -193,31 +193,20 @@ fn report_markup(s: &StoredReport, file: &str) -> String {
             m.cell("pre", Some("code"), &p.policy.policy_string.join("\n"));
         }
         if !p.failure_details.is_empty() {
-            m.open(
-                "div",
+            begin_dense_table(
+                &mut m,
+                "Failure details of this policy",
                 &[
-                    ("class", Some("table-wrap")),
-                    ("tabindex", Some("0")),
-                    ("role", Some("region")),
-                    ("aria-label", Some("Failure details of this policy")),
+                    ("Result type", None),
+                    ("Sending MTA IP", None),
+                    ("Receiving MX", None),
+                    ("MX HELO", None),
+                    ("Receiving IP", None),
+                    ("Sessions", Some("num")),
+                    ("Reason code", None),
+                    ("More information", None),
                 ],
-            )
-            .open("table", &[("class", Some("dense"))])
-            .open("thead", &[])
-            .open("tr", &[]);
-            for (head, class) in [
-                ("Result type", None),
-                ("Sending MTA IP", None),
-                ("Receiving MX", None),
-                ("MX HELO", None),
-                ("Receiving IP", None),
-                ("Sessions", Some("num")),
-                ("Reason code", None),
-                ("More information", None),
-            ] {
-                m.cell("th", class, head);
-            }
-            m.close("tr").close("thead").open("tbody", &[]);
+            );
             for d in &p.failure_details {
                 m.open("tr", &[]).open("td", &[]).cell("code", Some("rtype"), d.result_type.as_str()).close("td");
                 for v in [&d.sending_mta_ip, &d.receiving_mx_hostname, &d.receiving_mx_helo, &d.receiving_ip] {
@@ -231,7 +220,7 @@ fn report_markup(s: &StoredReport, file: &str) -> String {
                 }
                 m.close("td").close("tr");
             }
-            m.close("tbody").close("table").close("div");
+            end_dense_table(&mut m);
         }
         m.close("div");
     }

@@ -112,6 +112,33 @@ pub(super) fn row_head<'m>(m: &'m mut Markup, class: Option<&str>) -> &'m mut Ma
     m.open("th", &[("scope", Some("row")), ("class", class)])
 }
 
+/// Opens a scrollable region named `label` (a keyboard user can scroll it)
+/// holding a dense table with the column heads `heads` (name, cell class),
+/// up to its open body; [`end_dense_table`] closes it.
+pub(super) fn begin_dense_table(m: &mut Markup, label: &str, heads: &[(&str, Option<&str>)]) {
+    m.open(
+        "div",
+        &[
+            ("class", Some("table-wrap")),
+            ("tabindex", Some("0")),
+            ("role", Some("region")),
+            ("aria-label", Some(label)),
+        ],
+    )
+    .open("table", &[("class", Some("dense"))])
+    .open("thead", &[])
+    .open("tr", &[]);
+    for (head, class) in heads {
+        m.cell("th", *class, head);
+    }
+    m.close("tr").close("thead").open("tbody", &[]);
+}
+
+/// Closes what [`begin_dense_table`] opened.
+pub(super) fn end_dense_table(m: &mut Markup) {
+    m.close("tbody").close("table").close("div");
+}
+
 /// A right-aligned count.
 pub(super) fn count_cell(m: &mut Markup, n: impl Into<u128>) {
     m.cell("td", Some("num"), &crate::format::count(n));

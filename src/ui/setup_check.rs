@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::rows::{begin_dense_table, end_dense_table};
 use super::state::AppState;
 use super::tables::Pager;
 use crate::check::{check, DomainPolicies, Severity};
@@ -204,29 +205,18 @@ fn seen_markup(list: &[DomainPolicies]) -> String {
         }
         m.close("ul");
         let label = format!("Policies reporters saw for {}", d.domain);
-        m.open(
-            "div",
+        begin_dense_table(
+            &mut m,
+            &label,
             &[
-                ("class", Some("table-wrap")),
-                ("tabindex", Some("0")),
-                ("role", Some("region")),
-                ("aria-label", Some(&label)),
+                ("Type", None),
+                ("Mode", None),
+                ("MX patterns", None),
+                ("Seen", None),
+                ("Reported by", None),
+                ("Reports", Some("num")),
             ],
-        )
-        .open("table", &[("class", Some("dense"))])
-        .open("thead", &[])
-        .open("tr", &[]);
-        for (h, class) in [
-            ("Type", None),
-            ("Mode", None),
-            ("MX patterns", None),
-            ("Seen", None),
-            ("Reported by", None),
-            ("Reports", Some("num")),
-        ] {
-            m.cell("th", class, h);
-        }
-        m.close("tr").close("thead").open("tbody", &[]);
+        );
         let skip = d.policies.len().saturating_sub(VERSIONS_SHOWN);
         for p in &d.policies[skip..] {
             let mx = if p.mx.is_empty() { "–".to_owned() } else { p.mx.join(" ") };
@@ -240,7 +230,7 @@ fn seen_markup(list: &[DomainPolicies]) -> String {
                 .cell("td", Some("num"), &p.reports.to_string())
                 .close("tr");
         }
-        m.close("tbody").close("table").close("div");
+        end_dense_table(&mut m);
         if skip > 0 {
             let noun = if skip == 1 { "version" } else { "versions" };
             m.cell(

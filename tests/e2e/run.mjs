@@ -29,6 +29,15 @@ function generate(name, args) {
   return { files, expected };
 }
 
+/** Writes `reports` as one JSON file named after `name`, loads it through the file input, waits until ready. */
+async function loadReports(page, name, reports) {
+  const dir = path.join(tmp, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'all.json'), JSON.stringify(reports));
+  await page.setInputFiles('[data-testid="file-input"]', [path.join(dir, 'all.json')]);
+  await waitReady(page);
+}
+
 /** Checks KPIs, table rows and file rows against a gen_corpus expected.json. */
 async function checkAgainstExpected(page, expected, given, c) {
   c.eq(await kpi(page, 'kpi-reports'), expected.unique_reports, 'kpi-reports');
@@ -810,11 +819,7 @@ test('a failing domain is the first finding', async (page) => {
   bad.policies[0].summary['total-failure-session-count'] = 40;
   bad.policies[0]['failure-details'] = [{ 'result-type': 'certificate-expired', 'receiving-mx-hostname': 'mx.broken.example', 'failed-session-count': 40 }];
   reports.push(bad);
-  const dir = path.join(tmp, 'finding');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'all.json'), JSON.stringify(reports));
-  await page.setInputFiles('[data-testid="file-input"]', [path.join(dir, 'all.json')]);
-  await waitReady(page);
+  await loadReports(page, 'finding', reports);
   await page.waitForSelector('[data-testid="finding"]');
   const findings = await hookRows(page, 'finding');
   c.eq([findings[0].severity, findings[0].kind, findings[0].domain], ['critical', 'failing-domain', 'broken.example'], 'first finding');
@@ -837,11 +842,7 @@ test('1,100 domains: a row each, in order across the table\'s bodies, the tail b
       summary: { 'total-successful-session-count': 1000 + i, 'total-failure-session-count': i + 1 },
       'failure-details': [{ 'result-type': 'validation-failure', 'failed-session-count': i + 1 }] }],
   }));
-  const dir = path.join(tmp, 'many-domains');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'all.json'), JSON.stringify(reports));
-  await page.setInputFiles('[data-testid="file-input"]', [path.join(dir, 'all.json')]);
-  await waitReady(page);
+  await loadReports(page, 'many-domains', reports);
   const rows = await hookRows(page, 'domain-row');
   c.eq(rows.length, n, 'a row per domain once ready');
   c.eq(rows.map((r) => r.domain), Array.from({ length: n }, (_, i) => `d${n - 1 - i}.example`), 'most failed first, across every body');
@@ -1161,11 +1162,7 @@ test('what reporters saw of the policies: problems first, a page of domains at a
   reports.push(rep('Google', 4, 'err.example', sts('err.example'), [['certificate-expired', 5, 'mx.elsewhere.example']]));
   // 30 policy versions, one a day.
   for (let d = 1; d <= 30; d++) reports.push(rep('Google', d, 'many.example', sts('many.example', 'enforce', `mx${d}.many.example`)));
-  const dir = path.join(tmp, 'seen');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'all.json'), JSON.stringify(reports));
-  await page.setInputFiles('[data-testid="file-input"]', [path.join(dir, 'all.json')]);
-  await waitReady(page);
+  await loadReports(page, 'seen', reports);
   await page.click('[data-testid="seen-toggle"]');
   await page.waitForSelector('[data-testid="seen-domain"]');
   const domains = () => page.$$eval('[data-testid="seen-domain"]', (els) => els.map((e) => e.dataset.domain));
