@@ -1184,6 +1184,7 @@ test('what reporters saw of the policies: problems first, a page of domains at a
   c.eq(await many.locator('tbody tr').count(), 20, 'the latest 20 versions');
   c.ok((await many.textContent()).includes('10 earlier policy versions not shown'), 'the rest are counted');
   c.ok((await many.locator('tbody tr').last().textContent()).includes('mx30.many.example'), 'the latest version is there');
+  for (const v of await axeViolations(page)) c.ok(false, `the policy history open: ${v}`);
   c.done();
 });
 
