@@ -5,6 +5,7 @@
 mod seen;
 mod sts;
 mod tlsrpt;
+mod vecmap;
 
 use std::fmt;
 

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::sts::mx_matches;
+use super::vecmap::VecMap;
 use super::Severity;
 use crate::report::datetime::Day;
 use crate::report::{domain_key, PolicyResult, PolicyType, Report};
@@ -60,15 +61,15 @@ pub struct DomainPolicies {
 pub const READY_DAYS: i64 = 30;
 
 /// (mode, mx patterns) → organizations that reported them.
-type Variants = BTreeMap<(Option<String>, Vec<String>), BTreeSet<String>>;
+type Variants = VecMap<(Option<String>, Vec<String>), BTreeSet<String>>;
 
 /// What the reports said about one domain's policies, gathered before judging.
 #[derive(Debug, Default)]
 struct DomainAcc {
     /// Policy versions by (type, policy lines).
-    seen: BTreeMap<(String, String), SeenPolicy>,
+    seen: VecMap<(String, String), SeenPolicy>,
     /// Per day: the distinct (mode, mx) combinations and who reported them.
-    by_day: BTreeMap<Day, Variants>,
+    by_day: VecMap<Day, Variants>,
     /// Failed sessions per MX host that no `mx` pattern covers.
     failing_mx: BTreeMap<String, u64>,
     testing_days: BTreeSet<Day>,
@@ -238,11 +239,8 @@ impl DomainAcc {
         }
         if is_sts {
             // Looked up before inserting: a key is copied only when new.
-            let variants = self.by_day.entry(day).or_default();
-            let orgs = match variants.get_mut(&worked.variant) {
-                Some(orgs) => orgs,
-                None => variants.entry(worked.variant.clone()).or_default(),
-            };
+            let variants = self.by_day.get_or_insert_with(&day, || day, Variants::default);
+            let orgs = variants.get_or_insert_with(&worked.variant, || worked.variant.clone(), BTreeSet::new);
             if !orgs.contains(&r.organization_name) {
                 orgs.insert(r.organization_name.clone());
             }
@@ -257,9 +255,10 @@ impl DomainAcc {
         }
         let worked = &self.recent[at];
         let (mode, mx) = (&worked.variant.0, &worked.variant.1);
-        let e = match self.seen.get_mut(&worked.key) {
-            Some(e) => e,
-            None => self.seen.entry(worked.key.clone()).or_insert(SeenPolicy {
+        let e = self.seen.get_or_insert_with(
+            &worked.key,
+            || worked.key.clone(),
+            || SeenPolicy {
                 policy_type: p.policy.policy_type.as_str().to_owned(),
                 mode: mode.clone(),
                 mx: mx.clone(),
@@ -268,8 +267,8 @@ impl DomainAcc {
                 last: day,
                 reporters: BTreeSet::new(),
                 reports: 0,
-            }),
-        };
+            },
+        );
         e.first = e.first.min(day);
         e.last = e.last.max(day);
         if !e.reporters.contains(&r.organization_name) {
