@@ -14,6 +14,7 @@ pub mod markup;
 pub mod report;
 pub mod samples;
 pub mod sort;
+mod vecmap;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -14,6 +14,7 @@ use super::Totals;
 use crate::check::{PolicyHistory, Severity as CheckSeverity};
 use crate::report::datetime::Day;
 use crate::report::{PolicyType, Report};
+use crate::vecmap::VecMap;
 
 mod text;
 use text::Text;
@@ -71,11 +72,11 @@ pub struct Finding {
 #[derive(Debug, Default)]
 struct DomainFacts {
     /// Sessions per day (session rule).
-    days: BTreeMap<Day, Totals>,
+    days: VecMap<Day, Totals>,
     /// Failed sessions per result type, and the first and last day seen.
-    types: BTreeMap<String, (u128, Day, Day)>,
+    types: VecMap<String, (u128, Day, Day)>,
     /// Failed sessions per receiving MX.
-    mx: BTreeMap<String, u128>,
+    mx: VecMap<String, u128>,
     /// Sessions under `no-policy-found`, and under an STS policy.
     no_policy: u128,
     sts_entries: usize,
@@ -84,7 +85,7 @@ struct DomainFacts {
     /// Reports that evaluated it under several policies.
     multi_policy: usize,
     /// Per reporter: the days it sent a report on this domain.
-    reporters: BTreeMap<String, BTreeSet<Day>>,
+    reporters: VecMap<String, BTreeSet<Day>>,
 }
 
 /// Everything the rules judge.
@@ -144,16 +145,11 @@ impl Facts {
                 None => f.domains.entry(domain.into_owned()).or_default(),
             };
             if counts {
-                d.days.entry(day).or_default().add(p.summary.successful, p.summary.failed);
+                d.days.get_or_insert_with(&day, || day, Totals::default).add(p.summary.successful, p.summary.failed);
             }
-            match d.reporters.get_mut(r.organization_name.as_str()) {
-                Some(days) => {
-                    days.insert(day);
-                }
-                None => {
-                    d.reporters.entry(r.organization_name.clone()).or_default().insert(day);
-                }
-            }
+            d.reporters
+                .get_or_insert_with(r.organization_name.as_str(), || r.organization_name.clone(), BTreeSet::new)
+                .insert(day);
             match p.policy.policy_type {
                 PolicyType::NoPolicyFound => {
                     d.no_policy += u128::from(p.summary.successful) + u128::from(p.summary.failed)
@@ -172,10 +168,7 @@ impl Facts {
                 let n = u128::from(fd.failed_session_count);
                 // Looked up by reference first: a new key only for a new type or host.
                 let ty = fd.result_type.as_str();
-                let t = match d.types.get_mut(ty) {
-                    Some(t) => t,
-                    None => d.types.entry(ty.to_owned()).or_insert((0, day, day)),
-                };
+                let t = d.types.get_or_insert_with(ty, || ty.to_owned(), || (0, day, day));
                 t.0 += n;
                 t.1 = t.1.min(day);
                 t.2 = t.2.max(day);
@@ -185,12 +178,7 @@ impl Facts {
                     } else {
                         Cow::Borrowed(mx)
                     };
-                    match d.mx.get_mut(lower.as_ref()) {
-                        Some(v) => *v += n,
-                        None => {
-                            d.mx.insert(lower.into_owned(), n);
-                        }
-                    }
+                    *d.mx.get_or_insert_with(lower.as_ref(), || lower.clone().into_owned(), || 0) += n;
                 }
             }
         }
@@ -205,7 +193,7 @@ impl Facts {
 impl DomainFacts {
     fn totals(&self, from: Option<Day>, to: Option<Day>) -> Totals {
         let mut t = Totals::default();
-        for (day, v) in &self.days {
+        for (day, v) in self.days.iter() {
             if from.is_none_or(|f| *day >= f) && to.is_none_or(|e| *day <= e) {
                 t.successful += v.successful;
                 t.failed += v.failed;
@@ -285,11 +273,11 @@ fn failing_domain(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, recent:
 
 /// A failure type first seen in the last days of data, with data before them.
 fn new_failure_types(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, recent: Day) {
-    let had_before = d.days.keys().next().is_some_and(|first| *first < recent);
+    let had_before = d.days.iter().next().is_some_and(|(first, _)| *first < recent);
     if !had_before {
         return;
     }
-    for (t, &(n, first, last)) in &d.types {
+    for (t, &(n, first, last)) in d.types.iter() {
         if first >= recent {
             out.push(Finding {
                 severity: Severity::Warning,
@@ -374,7 +362,7 @@ fn double_evaluated(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts) {
 
 /// A reporter that sent reports daily, then stopped before the last day of data.
 fn silent_reporters(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, last: Day) {
-    for (org, days) in &d.reporters {
+    for (org, days) in d.reporters.iter() {
         let Some(&until) = days.iter().next_back() else { continue };
         let gap = last.0 - until.0;
         // Daily: each of the three days up to its last report had one.

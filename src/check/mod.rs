@@ -5,7 +5,6 @@
 mod seen;
 mod sts;
 mod tlsrpt;
-mod vecmap;
 
 use std::fmt;
 

@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::sts::mx_matches;
-use super::vecmap::VecMap;
 use super::Severity;
 use crate::report::datetime::Day;
 use crate::report::{domain_key, PolicyResult, PolicyType, Report};
+use crate::vecmap::VecMap;
 
 /// One version of a policy as reporters saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,5 @@
-//! A map kept as a sorted vector: for the per-domain maps of the policy
-//! history, which nearly always hold one or a few entries. A `BTreeMap`
+//! A map kept as a sorted vector: for per-domain maps (the policy history,
+//! the findings' facts), which nearly always hold one or a few entries. A `BTreeMap`
 //! allocates a node sized for eleven entries for its first one (for the
 //! policy versions, ~2 KB natively), and a hosting provider's 100,000
 //! domains each have several such maps. Lookups are binary searches;
@@ -9,7 +9,7 @@ use std::borrow::Borrow;
 
 /// Entries sorted by key, each key once.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct VecMap<K, V>(Vec<(K, V)>);
+pub(crate) struct VecMap<K, V>(Vec<(K, V)>);
 
 impl<K, V> Default for VecMap<K, V> {
     fn default() -> Self {
@@ -27,7 +27,7 @@ impl<K: Ord, V> VecMap<K, V> {
 
     /// The value of `key`, made by `value` (with the key `owned` makes) when
     /// it is not there yet: the key is copied only when new.
-    pub(super) fn get_or_insert_with<Q: Ord + ?Sized>(
+    pub(crate) fn get_or_insert_with<Q: Ord + ?Sized>(
         &mut self,
         key: &Q,
         owned: impl FnOnce() -> K,
@@ -47,22 +47,22 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// Entries in key order.
-    pub(super) fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
 
     /// Values in key order.
-    pub(super) fn values(&self) -> impl Iterator<Item = &V> {
+    pub(crate) fn values(&self) -> impl Iterator<Item = &V> {
         self.0.iter().map(|(_, v)| v)
     }
 
     /// Entries.
-    pub(super) fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether it has none.
-    pub(super) fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }
