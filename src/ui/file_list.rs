@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::stages::{Stage, FILES, FILE_GROUPS};
 use super::state::AppState;
-use super::tables::Pager;
+use super::tables::{range_text, Pager};
 use crate::analysis::FileOutcome;
 use crate::format;
 
@@ -47,11 +47,7 @@ pub fn FileList() -> impl IntoView {
         state.data.with_value(|d| (d.finished_files().len(), d.status_counts(), d.duplicate_count()))
     });
     let counts = move || counts.get();
-    let page_label = move || {
-        let n = matching.with(Vec::len);
-        let p = page.get().min(pages() - 1);
-        format!("files {}–{} of {}", (p * FILE_PAGE + 1).min(n), ((p + 1) * FILE_PAGE).min(n), format::count(n as u64))
-    };
+    let page_label = move || range_text("files", page.get(), FILE_PAGE, matching.with(Vec::len));
     view! {
         <section class="panel" id="files" aria-labelledby="files-title" data-testid="file-list"
             data-total=move || counts().0.to_string()

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::rows::number_at;
 use super::state::AppState;
+use super::tables::show_all_text;
 use crate::analysis::findings::{all_clear, findings, Finding, Severity};
 use crate::markup::Markup;
 
@@ -68,11 +69,7 @@ pub fn FindingsPanel() -> impl IntoView {
             <ol class="finding-list" on:click=pick inner_html=move || items.get()></ol>
             <Show when=move || { total() > FIRST }>
                 <button type="button" class="btn small" aria-expanded=move || expanded.get().to_string() on:click=move |_| expanded.update(|e| *e = !*e)>
-                    {move || match (expanded.get(), total()) {
-                        (true, _) => "Show fewer".to_owned(),
-                        (false, n) if n > MOST => format!("Show the first {MOST} of {}", crate::format::count(n as u64)),
-                        (false, n) => format!("Show all ({n})"),
-                    }}
+                    {move || show_all_text(expanded.get(), total(), MOST)}
                 </button>
             </Show>
         </section>

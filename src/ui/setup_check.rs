@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::rows::{begin_dense_table, end_dense_table};
 use super::state::AppState;
-use super::tables::Pager;
+use super::tables::{range_text, Pager};
 use crate::check::{check, DomainPolicies, Severity};
 use crate::markup::Markup;
 
@@ -165,11 +165,7 @@ fn SeenPolicies() -> impl IntoView {
     });
     let total = move || shown.with(|s| s.0);
     let pages = Signal::derive(move || total().div_ceil(DOMAINS_PER_PAGE).max(1));
-    let text = Signal::derive(move || {
-        let n = total();
-        let first = (page.get() * DOMAINS_PER_PAGE + 1).min(n);
-        format!("domains {first}–{} of {n}", ((page.get() + 1) * DOMAINS_PER_PAGE).min(n))
-    });
+    let text = Signal::derive(move || range_text("domains", page.get(), DOMAINS_PER_PAGE, total()));
     view! {
         <details class="seen" on:toggle=move |ev| {
             let el: web_sys::HtmlDetailsElement = event_target(&ev);

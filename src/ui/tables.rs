@@ -104,6 +104,25 @@ pub(super) fn page_text(page: usize, pages: usize) -> String {
     format!("page {} of {}", page.min(pages.saturating_sub(1)) + 1, pages)
 }
 
+/// "files 501–1,000 of 6,620": which of `n` items page `page` of `per` shows,
+/// the page clamped like the lists themselves.
+pub(super) fn range_text(noun: &str, page: usize, per: usize, n: usize) -> String {
+    let p = page.min(n.div_ceil(per).max(1) - 1);
+    format!("{noun} {}–{} of {}", (p * per + 1).min(n), ((p + 1) * per).min(n), format::count(n as u64))
+}
+
+/// The label of a "Show all" button over `n` items: all of them, or the
+/// first `most` when there are more; "Show fewer" once expanded.
+pub(super) fn show_all_text(expanded: bool, n: usize, most: usize) -> String {
+    match (expanded, n) {
+        (true, _) => "Show fewer".to_owned(),
+        (false, n) if n > most => {
+            format!("Show the first {} of {}", format::count(most as u64), format::count(n as u64))
+        }
+        (false, n) => format!("Show all ({})", format::count(n as u64)),
+    }
+}
+
 /// Which rows of one overview table to show, in the order `sort` asks for,
 /// at most [`MAX_ROWS`]: indices, so the rows are written from where they
 /// are (a hosting provider's 2,000 domain rows each hold their daily sums).
@@ -135,11 +154,7 @@ pub(super) fn ShowAll(expanded: RwSignal<bool>, #[prop(into)] total: Signal<usiz
                 aria-expanded=move || expanded.get().to_string()
                 on:click=move |_| expanded.update(|e| *e = !*e)
             >
-                {move || match (expanded.get(), total.get()) {
-                    (true, _) => "Show fewer".to_owned(),
-                    (false, n) if n > MAX_ROWS => format!("Show the first {} of {}", format::count(MAX_ROWS as u64), format::count(n as u64)),
-                    (false, n) => format!("Show all ({})", format::count(n as u64)),
-                }}
+                {move || show_all_text(expanded.get(), total.get(), MAX_ROWS)}
             </button>
         </Show>
     }
