@@ -46,7 +46,7 @@ pub fn worker_ingest_held(name: &str, part: usize, parts: usize) -> Vec<u8> {
     HELD.with(|h| tlsrpt_viewer::engine::ingest_part_encoded(name, &h.borrow(), part, parts))
 }
 
-/// Called once by each ingest worker as it starts: reads the bundled samples
+/// Called once by each ingest worker as it starts: reads the warm-up samples
 /// over and over for about `ms` milliseconds, and returns how many rounds it
 /// made. V8 runs wasm first through its baseline compiler and optimizes a
 /// function once it is hot; without this, the first load of a page ran its
@@ -58,8 +58,8 @@ pub fn worker_warm_up(ms: f64) -> u32 {
     let until = js_sys::Date::now() + ms;
     let mut rounds = 0;
     while js_sys::Date::now() < until {
-        for s in tlsrpt_viewer::samples::SAMPLES {
-            std::hint::black_box(tlsrpt_viewer::engine::ingest_encoded(s.name, s.bytes));
+        for (name, bytes) in tlsrpt_viewer::samples::WARM_UP {
+            std::hint::black_box(tlsrpt_viewer::engine::ingest_encoded(name, bytes));
         }
         rounds += 1;
     }

@@ -1,4 +1,4 @@
-//! The page's side of a load, rehearsed on the bundled samples before the
+//! The page's side of a load, rehearsed on the warm-up samples before the
 //! first real one.
 //!
 //! V8 runs wasm first through its baseline compiler and optimizes a function
@@ -11,7 +11,7 @@
 
 use super::{ingest_encoded, merge_chunk, ChunkReader};
 use crate::analysis::{Dataset, Overview};
-use crate::samples::SAMPLES;
+use crate::samples::WARM_UP;
 
 /// The samples' answers, encoded once as a worker would send them.
 pub struct Rehearsal {
@@ -25,9 +25,9 @@ impl Default for Rehearsal {
 }
 
 impl Rehearsal {
-    /// Reads the bundled samples the way a worker does.
+    /// Reads the warm-up samples the way a worker does.
     pub fn new() -> Rehearsal {
-        Rehearsal { answers: SAMPLES.iter().map(|s| ingest_encoded(s.name, s.bytes)).collect() }
+        Rehearsal { answers: WARM_UP.iter().map(|(name, bytes)| ingest_encoded(name, bytes)).collect() }
     }
 
     /// Merges every answer into a fresh data set, as the page merges a
@@ -55,8 +55,8 @@ mod tests {
     #[test]
     fn a_round_merges_what_loading_the_samples_does() {
         let mut direct = Dataset::new();
-        for s in SAMPLES {
-            direct.add_file(s.name, s.bytes);
+        for (name, bytes) in WARM_UP {
+            direct.add_file(name, bytes);
         }
         let want = Overview::compute(&direct).kpis.reports;
         assert!(want > 0);

@@ -1,6 +1,10 @@
 //! What TLS-RPT is, and a way to see the tool working at once.
 
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 use super::loader::{self, Source};
 use super::state::AppState;
@@ -10,11 +14,17 @@ use crate::samples::SAMPLES;
 #[component]
 pub fn Intro() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let failed = RwSignal::new(None::<String>);
     let try_samples = move |_| {
         // This button goes away with the introduction: focus moves to the
         // results once they are shown (see `stages`).
         state.focus_results.set_value(true);
-        loader::load(state, SAMPLES.iter().map(|s| Source::Static(s.name, s.bytes)).collect());
+        spawn_local(async move {
+            match sample_sources().await {
+                Ok(sources) => loader::load(state, sources),
+                Err(why) => failed.set(Some(format!("The sample reports could not be loaded: {why}"))),
+            }
+        });
     };
     let sources = SAMPLES
         .iter()
@@ -37,6 +47,32 @@ pub fn Intro() -> impl IntoView {
                 </button>
                 <span class="muted small">{format!("{} real reports from public projects ({sources})", SAMPLES.len())}</span>
             </div>
+            <p class="intro-error small" role="alert">{move || failed.get()}</p>
         </section>
     }
+}
+
+/// The samples' files, from the build's own script that holds them (the boot
+/// module's `tlsrptSamples`, see scripts/finalize.mjs): `[name, bytes]` pairs.
+async fn sample_sources() -> Result<Vec<Source>, String> {
+    let import = Reflect::get(&js_sys::global(), &"tlsrptSamples".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or("this build has no samples")?;
+    let promise = import.call0(&wasm_bindgen::JsValue::UNDEFINED).map_err(js_error)?;
+    let files = JsFuture::from(promise.unchecked_into::<Promise>()).await.map_err(js_error)?;
+    Array::from(&files)
+        .iter()
+        .map(|pair| {
+            let pair = Array::from(&pair);
+            let name = pair.get(0).as_string().ok_or("a sample has no name")?;
+            let bytes = pair.get(1).dyn_into::<Uint8Array>().map_err(|_| format!("{name} has no bytes"))?;
+            Ok(Source::Owned(name, bytes.to_vec()))
+        })
+        .collect()
+}
+
+/// A rejected import's message (a `TypeError` when the script is missing).
+fn js_error(e: wasm_bindgen::JsValue) -> String {
+    Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| "unknown error".into())
 }

@@ -42,9 +42,7 @@ pub enum Source {
     /// held the page for over a second, so each batch is sized just before
     /// its reads start, while the previous batch is still being read.
     File(web_sys::File, Option<String>, Option<f64>),
-    /// Bytes bundled into the app (the samples).
-    Static(&'static str, &'static [u8]),
-    /// Bytes the page already holds (pasted text).
+    /// Bytes the page already holds (pasted text, the samples).
     Owned(String, Vec<u8>),
 }
 
@@ -68,7 +66,6 @@ impl Source {
             // A file from a folder keeps its path inside the folder.
             Source::File(_, Some(path), _) => path.clone(),
             Source::File(f, None, _) => f.name(),
-            Source::Static(n, _) => (*n).to_owned(),
             Source::Owned(n, _) => n.clone(),
         }
     }
@@ -77,7 +74,6 @@ impl Source {
     pub fn size(&self) -> f64 {
         match self {
             Source::File(_, _, size) => size.unwrap_or(0.0),
-            Source::Static(_, b) => b.len() as f64,
             Source::Owned(_, b) => b.len() as f64,
         }
     }
@@ -244,7 +240,6 @@ async fn load_one(state: AppState, slicer: &mut Slicer, src: &Source, content: &
     let size = src.size();
     let bytes: &[u8] = match (content, src) {
         (Content::Bytes(b), _) => b,
-        (Content::Static(b), _) => b,
         (Content::Taken, Source::Owned(_, b)) => b,
         (Content::Taken, _) => &[],
         (Content::Refused, _) => {
@@ -354,7 +349,6 @@ impl Slicer {
 
 enum Content {
     Bytes(Vec<u8>),
-    Static(&'static [u8]),
     /// The bytes are in the `Source` itself.
     Taken,
     Refused,
@@ -394,7 +388,6 @@ async fn finish_reads(batch: &[Source], reads: Promise) -> Vec<Content> {
         .iter()
         .enumerate()
         .map(|(i, src)| match src {
-            Source::Static(_, b) => Content::Static(b),
             Source::Owned(..) => Content::Taken,
             Source::File(_, _, Some(size)) if *size > MAX_FILE_BYTES => Content::Refused,
             Source::File(..) => match settled_bytes(&settled.get(i as u32)) {

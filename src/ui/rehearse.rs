@@ -1,6 +1,6 @@
 //! The page rehearses merging before the first load (see
 //! [`crate::engine::Rehearsal`]): half a second after it has shown itself,
-//! it merges the bundled samples' answers over and over for a tenth of a
+//! it merges the warm-up samples' answers over and over for a tenth of a
 //! second, in slices of a few milliseconds, and stops as soon as a load
 //! begins. A person takes longer than that to pick files.
 

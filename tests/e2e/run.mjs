@@ -1009,6 +1009,28 @@ test('after "Try sample reports" focus lands on the results', async (page) => {
   c.done();
 });
 
+test('sample reports that cannot be loaded say so, and the page stays usable', async (page) => {
+  const c = new Check();
+  // The samples come from a script of the build's own, imported on demand
+  // (scripts/finalize.mjs); here the import fails as it would without it.
+  await page.evaluate(() => {
+    globalThis.tlsrptSamples = () => Promise.reject(new TypeError('Failed to fetch dynamically imported module'));
+  });
+  await page.click('[data-testid="try-samples"]');
+  await page.waitForSelector('.intro-error:not(:empty)', { timeout: 5000 });
+  const alert = await page.textContent('.intro-error');
+  c.ok(/sample reports could not be loaded: Failed to fetch/.test(alert), `the page says why: ${alert}`);
+  c.eq(await page.getAttribute('[data-testid="app"]', 'data-state'), 'idle', 'nothing is loading');
+  await loadReports(page, 'after-failed-samples', [{
+    'organization-name': 'Example', 'report-id': 'r-after',
+    'date-range': { 'start-datetime': '2026-05-01T00:00:00Z', 'end-datetime': '2026-05-01T23:59:59Z' },
+    policies: [{ policy: { 'policy-type': 'no-policy-found', 'policy-domain': 'after.example' },
+      summary: { 'total-successful-session-count': 3, 'total-failure-session-count': 0 } }],
+  }]);
+  c.eq(await kpi(page, 'kpi-reports'), 1, 'files still load');
+  c.done();
+});
+
 test('parsedmarc-compatible exports read back and agree with the page', async (page) => {
   const c = new Check();
   const dir = path.resolve('tests/fixtures/real');

@@ -461,7 +461,6 @@ fn start(src: &Source) -> (js_sys::Promise, Option<Read>, Option<(JsValue, f64)>
             Err(_) => (f.array_buffer(), None, None),
         },
         Source::File(f, ..) => (f.array_buffer(), None, None),
-        Source::Static(_, b) => now(Read::Bytes(Uint8Array::from(*b).into(), b.len() as f64)),
         Source::Owned(_, b) => now(Read::Bytes(Uint8Array::from(b.as_slice()).into(), b.len() as f64)),
     }
 }
