@@ -39,6 +39,49 @@ const glue = inline[1].match(/from '\.\/([^']+\.js)'/)?.[1];
 const wasmName = inline[1].match(/module_or_path: '\.\/([^']+\.wasm)'/)?.[1];
 if (!glue || !wasmName) throw new Error('finalize: cannot find the JS glue or the wasm file in the loader');
 
+const run = (cmd, args, options) => {
+  try {
+    return execFileSync(cmd, args, options);
+  } catch (err) {
+    throw new Error(`finalize: ${cmd} failed (${err.code || `exit ${err.status}`}); packing the module needs python3, cargo and npm's wasm-opt (scripts/setup installs what it can)`);
+  }
+};
+
+// The module's imports and exports get one- or two-letter names, and the glue
+// the same: wasm-bindgen names each import after the JavaScript it calls plus
+// a 16-digit hash (`__wbg_setattribute_6a6e…`), 187 of them, each written
+// once in the module and once in the glue (~3 KiB of the page, gzipped).
+// binaryen's pass renames them and prints the map; the glue names an import
+// as a key of its import object and an export as `wasm.<name>`.
+const wasmPath = path.join(dir, wasmName);
+const renamed = `${wasmPath}.min`;
+// The features the build's own wasm-opt run was given (index.html).
+const features = fs.readFileSync(path.join(root, 'index.html'), 'utf8').match(/--enable-[a-z-]+/g) ?? [];
+const mapText = run(path.join(root, 'node_modules/.bin/wasm-opt'), [wasmPath, ...features, '--minify-imports-and-exports-and-modules', '-o', renamed], { encoding: 'utf8', maxBuffer: 1 << 26 });
+const names = JSON.parse(mapText.slice(mapText.indexOf('{')));
+const wasm = fs.readFileSync(renamed);
+fs.rmSync(renamed);
+const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const renameInGlue = (text) => {
+  const modules = new Set(names.imports.map(([module]) => module));
+  if (modules.size !== 1) throw new Error(`finalize: the module imports from ${modules.size} places, the glue rename expects one`);
+  const [module] = modules;
+  if (!text.includes(`"${module}": import0`)) throw new Error('finalize: the glue has no import object as expected (another wasm-bindgen version?)');
+  // binaryen names the one module "a".
+  text = text.replace(`"${module}": import0`, '"a": import0');
+  for (const [, from, to] of names.imports) {
+    const key = new RegExp(`(\\n\\s+)${escapeRe(from)}(?=: function)`);
+    if (!key.test(text)) throw new Error(`finalize: the glue does not define the import ${from}`);
+    text = text.replace(key, (_, indent) => `${indent}${JSON.stringify(to)}`);
+  }
+  for (const [from, to] of names.exports) {
+    text = text.replace(new RegExp(`\\bwasm\\.${escapeRe(from)}\\b`, 'g'), () => `wasm[${JSON.stringify(to)}]`);
+  }
+  return text;
+};
+const memoryExport = names.exports.find(([from]) => from === 'memory')?.[1];
+if (!memoryExport) throw new Error('finalize: the module exports no memory');
+
 // Short strings from the module reach the page without TextDecoder: the views
 // hand the DOM thousands of short ASCII strings (class names, numbers, host
 // names), and a TextDecoder call costs ~0.38 us each in Chromium against
@@ -72,11 +115,11 @@ if (!glueText.includes(GLUE_STRING)) throw new Error('finalize: the wasm-bindgen
 // the scripts written here. Names are mangled, not properties: the glue
 // reaches the module's exports as properties.
 const minified = async (code) => (await minifyJs(code, { module: true, compress: { passes: 2 }, mangle: true, format: { comments: false } })).code;
-const patchedGlue = await minified(glueText.replace(GLUE_STRING, SHORT_STRINGS));
+const patchedGlue = await minified(renameInGlue(glueText.replace(GLUE_STRING, SHORT_STRINGS)));
 fs.writeFileSync(gluePath, patchedGlue);
 // Trunk's modulepreload link checks the glue's hash: it must be the new one.
 const glueIntegrity = `sha384-${crypto.createHash('sha384').update(patchedGlue).digest('base64')}`;
-const preload = new RegExp(`(<link rel="modulepreload" href="\\./${glue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*integrity=")[^"]+"`);
+const preload = new RegExp(`(<link rel="modulepreload" href="\\./${escapeRe(glue)}"[^>]*integrity=")[^"]+"`);
 if (!preload.test(html)) throw new Error('finalize: the glue\'s modulepreload link was not found');
 html = html.replace(preload, `$1${glueIntegrity}"`);
 // The module travels LZMA-compressed, in base64: ~25 % smaller than the
@@ -88,15 +131,7 @@ html = html.replace(preload, `$1${glueIntegrity}"`);
 // unpacks the app in 30-45 ms (Node; 70-95 ms in the page with the base64
 // and the decoder's instantiation) where the same decoder in JavaScript took
 // 105-180 ms, most of it before the JIT had optimized its one call.
-const wasm = fs.readFileSync(path.join(dir, wasmName));
 const LZMA = { lc: 4, lp: 0, pb: 0 };
-const run = (cmd, args, options) => {
-  try {
-    return execFileSync(cmd, args, options);
-  } catch (err) {
-    throw new Error(`finalize: ${cmd} failed (${err.code || `exit ${err.status}`}); packing the module needs python3, cargo and npm's wasm-opt (scripts/setup installs what it can)`);
-  }
-};
 const packed = run('python3', ['-c', `
 import lzma, sys
 f = [{'id': lzma.FILTER_LZMA1, 'preset': 9 | lzma.PRESET_EXTREME, 'lc': ${LZMA.lc}, 'lp': ${LZMA.lp}, 'pb': ${LZMA.pb}}]
@@ -262,7 +297,7 @@ try {
   // The sample reports' files, [name, bytes] (src/ui/intro.rs).
   globalThis.tlsrptSamples = () => import('./${samplesName}').then((m) => m.default.map(([name, b]) => [name, base64(b)]));
   // Exposed for the browser benchmark's memory reading (wasm memory size).
-  globalThis.tlsrptWasm = await init({ module_or_path: module });
+  globalThis.tlsrptMemory = (await init({ module_or_path: module }))[${JSON.stringify(memoryExport)}];
   performance.mark('boot:ready');
 } catch (err) {
   cannotStart(err);

@@ -239,7 +239,7 @@ const r = await page.evaluate(() => {
     stagesTotal: performance.getEntriesByType('measure').filter((m) => m.name.startsWith('stage ') && m.startTime >= t0)
       .reduce((a, m) => ({ ms: a.ms + m.duration, n: a.n + 1 }), { ms: 0, n: 0 }),
     jsHeap: performance.memory ? performance.memory.usedJSHeapSize : null,
-    wasm: globalThis.tlsrptWasm ? globalThis.tlsrptWasm.memory.buffer.byteLength : null,
+    wasm: globalThis.tlsrptMemory ? globalThis.tlsrptMemory.buffer.byteLength : null,
   };
 });
 // Filter change: click the first domain row; time until the KPI shows the new value, painted.
