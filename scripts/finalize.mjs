@@ -114,7 +114,9 @@ if (!glueText.includes(GLUE_STRING)) throw new Error('finalize: the wasm-bindgen
 // written to be read (57 KB; 10.2 KB gzipped, 7.3 KB minified), and so are
 // the scripts written here. Names are mangled, not properties: the glue
 // reaches the module's exports as properties.
-const minified = async (code) => (await minifyJs(code, { module: true, compress: { passes: 2 }, mangle: true, format: { comments: false } })).code;
+// PROFILE_NAMES=1 keeps them readable for profiling (tests/bench/browser.mjs PROFILE=…).
+const minified = async (code) => process.env.PROFILE_NAMES ? code
+  : (await minifyJs(code, { module: true, compress: { passes: 2 }, mangle: true, format: { comments: false } })).code;
 const patchedGlue = await minified(renameInGlue(glueText.replace(GLUE_STRING, SHORT_STRINGS)));
 fs.writeFileSync(gluePath, patchedGlue);
 // Trunk's modulepreload link checks the glue's hash: it must be the new one.

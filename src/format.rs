@@ -1,5 +1,64 @@
 //! Number formatting for people: thousands separators, percentages, sizes.
 
+use std::fmt;
+
+/// `x` written with `decimals` digits after the point (at most 9), rounded
+/// as `format!("{x:.N}")` rounds: on the exact binary value, half to even.
+///
+/// Written by hand so that the standard library's float formatting (Grisu
+/// and Dragon4 with their tables, ~13 KB of the page's module) is not
+/// compiled in: the page only ever prints fixed decimals. Magnitudes beyond
+/// 2^128 (no count or share comes near) print as that bound.
+pub struct Fixed(pub f64, pub u8);
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Fixed(x, decimals) = *self;
+        if x.is_nan() {
+            return f.write_str("NaN");
+        }
+        if x.is_sign_negative() {
+            f.write_str("-")?;
+        }
+        if x.is_infinite() {
+            return f.write_str("inf");
+        }
+        let d = u32::from(decimals.min(9));
+        let scale = 10u128.pow(d);
+        let scaled = scaled_round_half_even(x.abs(), scale);
+        let (int, frac) = (scaled / scale, scaled % scale);
+        if d == 0 {
+            write!(f, "{int}")
+        } else {
+            write!(f, "{int}.{frac:0width$}", width = d as usize)
+        }
+    }
+}
+
+/// `x * scale` rounded to an integer, half to even, computed exactly from
+/// the float's bits (`x` = m · 2^e with m < 2^53, `scale` ≤ 10^9 < 2^30).
+fn scaled_round_half_even(x: f64, scale: u128) -> u128 {
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1 << 52) - 1);
+    let (m, e) = if exp == 0 { (frac, -1074) } else { (frac | 1 << 52, exp - 1075) };
+    let p = u128::from(m) * scale; // < 2^83
+    if e >= 0 {
+        // An integer already; saturate rather than overflow.
+        return if e >= 45 { u128::MAX } else { p << e };
+    }
+    let k = (-e) as u32;
+    if k > 84 {
+        return 0; // below a quarter: rounds to zero
+    }
+    let (q, r, half) = (p >> k, p & ((1u128 << k) - 1), 1u128 << (k - 1));
+    if r > half || (r == half && q & 1 == 1) {
+        q + 1
+    } else {
+        q
+    }
+}
+
 /// `1234567` → `"1,234,567"`.
 pub fn count(n: impl Into<u128>) -> String {
     let digits = n.into().to_string();
@@ -24,21 +83,21 @@ pub fn percent(share: Option<f64>) -> String {
     } else if p <= 0.0 {
         "0 %".to_owned()
     } else if p > 99.0 {
-        let t = format!("{p:.2}");
+        let t = Fixed(p, 2).to_string();
         if t == "100.00" {
             ">99.99 %".to_owned()
         } else {
             format!("{t} %")
         }
     } else if p < 1.0 {
-        let t = format!("{p:.2}");
+        let t = Fixed(p, 2).to_string();
         if t == "0.00" {
             "<0.01 %".to_owned()
         } else {
             format!("{t} %")
         }
     } else {
-        format!("{p:.1} %")
+        format!("{} %", Fixed(p, 1))
     }
 }
 
@@ -50,9 +109,9 @@ pub fn time_left(elapsed_ms: f64, done: usize, total: usize) -> Option<String> {
     }
     let secs = elapsed_ms / done as f64 * (total - done) as f64 / 1000.0;
     Some(if secs < 60.0 {
-        format!("about {} s left", secs.ceil().max(1.0))
+        format!("about {} s left", Fixed(secs.ceil().max(1.0), 0))
     } else {
-        format!("about {} min left", (secs / 60.0).ceil())
+        format!("about {} min left", Fixed((secs / 60.0).ceil(), 0))
     })
 }
 
@@ -60,9 +119,9 @@ pub fn time_left(elapsed_ms: f64, done: usize, total: usize) -> Option<String> {
 pub fn compact(n: u128) -> String {
     match n {
         0..=9_999 => count(n),
-        10_000..=999_999 => format!("{:.0} k", n as f64 / 1e3),
-        1_000_000..=999_999_999 => format!("{:.1} M", n as f64 / 1e6),
-        _ => format!("{:.1} G", n as f64 / 1e9),
+        10_000..=999_999 => format!("{} k", Fixed(n as f64 / 1e3, 0)),
+        1_000_000..=999_999_999 => format!("{} M", Fixed(n as f64 / 1e6, 1)),
+        _ => format!("{} G", Fixed(n as f64 / 1e9, 1)),
     }
 }
 
@@ -78,7 +137,7 @@ pub fn bytes(n: u64) -> String {
         v /= 1000.0;
         unit += 1;
     }
-    format!("{v:.1} {}", UNITS[unit])
+    format!("{} {}", Fixed(v, 1), UNITS[unit])
 }
 
 #[cfg(test)]
@@ -106,6 +165,55 @@ mod tests {
         assert_eq!(time_left(500.0, 10, 30), None);
         assert_eq!(time_left(5000.0, 0, 30), None);
         assert_eq!(bytes(1_500_000), "1.5 MB");
+    }
+
+    #[test]
+    fn fixed_rounds_as_the_standard_library_does() {
+        // Ties that are exact in binary go to even; others by their exact value.
+        let cases = [
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.125,
+            0.375,
+            1.005,
+            2.675,
+            0.045,
+            99.995,
+            99.985,
+            1e-300,
+            5e-324,
+            -0.04,
+            123456.789,
+            1e15 + 0.5,
+            4503599627370497.0,
+            0.1,
+            0.7,
+            33.333333333,
+            66.666666666,
+            9.999999999,
+        ];
+        for x in cases {
+            for d in 0..=9u8 {
+                assert_eq!(Fixed(x, d).to_string(), format!("{x:.*}", d as usize), "{x:e} to {d} decimals");
+            }
+        }
+        // And over many shares of session counts, as the page computes them.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..200_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let (a, b) = (seed % 100_000, (seed >> 20) % 100_000 + 1);
+            let x = a as f64 / b as f64 * 100.0;
+            for d in [0u8, 1, 2, 6] {
+                assert_eq!(Fixed(x, d).to_string(), format!("{x:.*}", d as usize), "{a}/{b} to {d} decimals");
+            }
+        }
+        assert_eq!(Fixed(f64::NAN, 1).to_string(), "NaN");
+        assert_eq!(Fixed(f64::NEG_INFINITY, 1).to_string(), "-inf");
     }
 }
 

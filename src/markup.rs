@@ -65,6 +65,21 @@ impl Markup {
         self
     }
 
+    /// An attribute holding a length or a coordinate, to a hundredth (what a
+    /// chart needs; written with [`crate::format::Fixed`], trailing zeros
+    /// dropped: `12`, `3.5`, `0.25`).
+    pub fn len_attr(&mut self, name: &'static str, value: f64) -> &mut Markup {
+        let _ = write!(self.out, " {name}=\"");
+        let start = self.out.len();
+        let _ = write!(self.out, "{}", crate::format::Fixed(value, 2));
+        if self.out[start..].contains('.') {
+            let kept = self.out.trim_end_matches('0').trim_end_matches('.').len();
+            self.out.truncate(kept);
+        }
+        self.out.push('"');
+        self
+    }
+
     /// Ends the opening tag [`Markup::begin`] started.
     pub fn end_open(&mut self) -> &mut Markup {
         self.out.push('>');
@@ -137,6 +152,14 @@ mod tests {
             "<tr data-key=\"&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;amp;\" data-sessions=\"12\">\
              <td class=\"mono\">&lt;b&gt;é &amp; ü&lt;/b&gt;</td></tr>"
         );
+    }
+
+    #[test]
+    fn lengths_to_a_hundredth_without_trailing_zeros() {
+        let mut m = Markup::new();
+        m.begin("rect").len_attr("x", 12.0).len_attr("y", 3.5).len_attr("width", 0.254).len_attr("height", 100.0 / 3.0);
+        m.len_attr("cx", 0.001).len_attr("cy", 1050.0).end_open();
+        assert_eq!(m.into_string(), r#"<rect x="12" y="3.5" width="0.25" height="33.33" cx="0" cy="1050">"#);
     }
 
     #[test]

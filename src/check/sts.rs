@@ -230,7 +230,7 @@ impl PolicyFields {
             r.fact("mode", m);
         }
         if let Some(a) = self.max_age {
-            r.fact("max_age", format!("{a} seconds ({:.1} days)", a as f64 / 86_400.0));
+            r.fact("max_age", format!("{a} seconds ({} days)", crate::format::Fixed(a as f64 / 86_400.0, 1)));
         }
         for p in self.mx {
             r.fact("mx", p);

@@ -22,7 +22,7 @@ fn change(now: u128, before: u128, days: i64) -> String {
     }
     let pct = (now as f64 - before as f64) / before as f64 * 100.0;
     let sign = if pct > 0.0 { "+" } else { "" };
-    format!("{sign}{pct:.0} % vs the previous {days} days")
+    format!("{sign}{} % vs the previous {days} days", format::Fixed(pct, 0))
 }
 
 /// One KPI tile.
@@ -73,11 +73,11 @@ pub fn KpiStrip() -> impl IntoView {
             <Kpi label="policy domains" testid="kpi-domains" value=Signal::derive(move || k().domains as u128) delta=delta(|k| k.domains as u128) />
             <Kpi label="successful sessions" testid="kpi-successful" tone="good" value=Signal::derive(move || k().totals.successful) delta=delta(|k| k.totals.successful) />
             <Kpi label="failed sessions" testid="kpi-failed" tone="bad" value=Signal::derive(move || k().totals.failed) delta=delta(|k| k.totals.failed) />
-            <div class="kpi rate" data-testid="kpi-rate" data-value=move || rate().map(|r| format!("{r:.6}")).unwrap_or_default()>
+            <div class="kpi rate" data-testid="kpi-rate" data-value=move || rate().map(|r| format::Fixed(r, 6).to_string()).unwrap_or_default()>
                 <div class="kpi-value">{move || format::percent(rate())}</div>
                 <div class="kpi-label">"success rate"</div>
                 <div class="meter" aria-hidden="true">
-                    <div class="meter-fill" style:width=move || format!("{:.2}%", rate().unwrap_or(0.0) * 100.0)></div>
+                    <div class="meter-fill" style:width=move || format!("{}%", format::Fixed(rate().unwrap_or(0.0) * 100.0, 2))></div>
                 </div>
             </div>
         </section>

@@ -193,7 +193,7 @@ pub(super) fn bar(m: &mut Markup, value: u128, max: u128, class: &'static str) {
         .attr("aria-hidden", "true")
         .end_open()
         .begin("rect")
-        .num_attr("width", format_args!("{pct:.1}"))
+        .len_attr("width", pct)
         .attr("height", "4")
         .end_open()
         .close("rect")

@@ -168,7 +168,12 @@ fn sparkline(m: &mut Markup, daily: &[(crate::report::datetime::Day, crate::anal
     for (d, t) in daily {
         if let Some(r) = t.failure_rate() {
             let sep = if points.is_empty() { "" } else { " " };
-            let _ = write!(points, "{sep}{:.1},{:.1}", (d.0 - first.0 .0) as f64 / span * 60.0, 14.0 - r * 12.0);
+            let _ = write!(
+                points,
+                "{sep}{},{}",
+                format::Fixed((d.0 - first.0 .0) as f64 / span * 60.0, 1),
+                format::Fixed(14.0 - r * 12.0, 1)
+            );
         }
     }
     m.open(

@@ -314,7 +314,7 @@ fn chart_markup(bars: &Bars, width: f64) -> String {
     };
     let mut m = Markup::new();
     m.begin("svg")
-        .attr("viewBox", &format!("0 0 {width} {height}"))
+        .attr("viewBox", &format!("0 0 {} {}", format::Fixed(width, 2), format::Fixed(height, 2)))
         .attr("class", "timeline")
         .attr("role", "group")
         .attr("aria-label", "Sessions over time; the failure rate is in the strip below the bars")
@@ -348,10 +348,10 @@ fn chart_markup(bars: &Bars, width: f64) -> String {
         .close("defs");
     let grid = |m: &mut Markup, yy: f64, label: &str| {
         m.begin("line")
-            .num_attr("x1", LEFT)
-            .num_attr("x2", width - RIGHT)
-            .num_attr("y1", yy)
-            .num_attr("y2", yy)
+            .len_attr("x1", LEFT)
+            .len_attr("x2", width - RIGHT)
+            .len_attr("y1", yy)
+            .len_attr("y2", yy)
             .attr("class", "grid")
             .end_open()
             .close("line");
@@ -363,7 +363,7 @@ fn chart_markup(bars: &Bars, width: f64) -> String {
     }
     text(&mut m, LEFT, rate_top - 8.0, "axis strip-label", None, "failure rate");
     for r in [0.0, 0.5, 1.0] {
-        grid(&mut m, rate_top + RATE_H * (1.0 - r), &format!("{:.0} %", r * 100.0));
+        grid(&mut m, rate_top + RATE_H * (1.0 - r), &format!("{} %", format::Fixed(r * 100.0, 0)));
     }
     let base = TOP + BARS_H;
     for (i, b) in list.iter().enumerate() {
@@ -404,10 +404,10 @@ fn chart_markup(bars: &Bars, width: f64) -> String {
                 .num_attr("data-day", b.from)
                 .num_attr("data-successful", b.totals.successful)
                 .num_attr("data-failed", b.totals.failed)
-                .num_attr("x", left)
-                .num_attr("y", TOP)
-                .num_attr("width", step)
-                .num_attr("height", BARS_H)
+                .len_attr("x", left)
+                .len_attr("y", TOP)
+                .len_attr("width", step)
+                .len_attr("height", BARS_H)
                 .end_open()
                 .close("rect");
         }
@@ -418,8 +418,8 @@ fn chart_markup(bars: &Bars, width: f64) -> String {
             rect(&mut m, "bad", x, all_top, bar_w, (ok_top - all_top).max(0.0));
             if let Some(r) = b.totals.failure_rate() {
                 m.begin("circle")
-                    .num_attr("cx", x + bar_w / 2.0)
-                    .num_attr("cy", rate_top + RATE_H * (1.0 - r))
+                    .len_attr("cx", x + bar_w / 2.0)
+                    .len_attr("cy", rate_top + RATE_H * (1.0 - r))
                     .attr("r", "2.8")
                     .attr("class", "rate")
                     .end_open()
@@ -440,16 +440,16 @@ fn chart_markup(bars: &Bars, width: f64) -> String {
 fn rect(m: &mut Markup, class: &str, x: f64, y: f64, width: f64, height: f64) {
     m.begin("rect")
         .attr("class", class)
-        .num_attr("x", x)
-        .num_attr("y", y)
-        .num_attr("width", width)
-        .num_attr("height", height)
+        .len_attr("x", x)
+        .len_attr("y", y)
+        .len_attr("width", width)
+        .len_attr("height", height)
         .end_open()
         .close("rect");
 }
 
 fn text(m: &mut Markup, x: f64, y: f64, class: &str, anchor: Option<&str>, label: &str) {
-    m.begin("text").num_attr("x", x).num_attr("y", y).attr("class", class);
+    m.begin("text").len_attr("x", x).len_attr("y", y).attr("class", class);
     if let Some(a) = anchor {
         m.attr("text-anchor", a);
     }

@@ -10,7 +10,7 @@
 use super::{share, Finding, RECENT_DAYS};
 use crate::analysis::explain::explain;
 use crate::analysis::{Filter, Totals};
-use crate::format::count;
+use crate::format::{count, Fixed};
 use crate::report::datetime::Day;
 
 /// The numbers behind a finding's words, one variant per rule. The domain,
@@ -82,7 +82,7 @@ impl Finding {
                     if rate_before == 0.0 {
                         "up from zero,".to_owned()
                     } else {
-                        format!("{:.1}×", rate_now / rate_before)
+                        format!("{}×", Fixed(rate_now / rate_before, 1))
                     }
                 )
             }
