@@ -129,7 +129,7 @@ html = html.replace(preload, `$1${glueIntegrity}"`);
 // ~1.5 % after gzip). Python's lzma (liblzma) encodes; lc=4, lp=0, pb=0 suit
 // wasm, whose code is not aligned to anything (measured: the defaults, lc=3
 // pb=2, come out larger). The boot module unpacks it with crates/unlzma,
-// built here into a wasm module of its own (~3 KB gzipped): compiled code
+// built here into a wasm module of its own (~2 KB gzipped): compiled code
 // unpacks the app in 30-45 ms (Node; 70-95 ms in the page with the base64
 // and the decoder's instantiation) where the same decoder in JavaScript took
 // 105-180 ms, most of it before the JIT had optimized its one call.
@@ -142,7 +142,7 @@ sys.stdout.buffer.write(lzma.compress(sys.stdin.buffer.read(), format=lzma.FORMA
 run('cargo', ['build', '--quiet', '--release', '--target', 'wasm32-unknown-unknown',
   '--manifest-path', path.join(root, 'crates/unlzma/Cargo.toml'), '--target-dir', path.join(root, 'target/unlzma')], { stdio: 'inherit' });
 const decoderWasm = path.join(root, 'target/unlzma/unlzma.opt.wasm');
-run(path.join(root, 'node_modules/.bin/wasm-opt'), ['-O3', path.join(root, 'target/unlzma/wasm32-unknown-unknown/release/unlzma.wasm'), '-o', decoderWasm], { stdio: 'inherit' });
+run(path.join(root, 'node_modules/.bin/wasm-opt'), ['-Os', path.join(root, 'target/unlzma/wasm32-unknown-unknown/release/unlzma.wasm'), '-o', decoderWasm], { stdio: 'inherit' });
 const decoder = fs.readFileSync(decoderWasm);
 // The ingest worker: the same glue and the same compiled module, handed over
 // by the page (no second download, no fetch). The page reads the files and
