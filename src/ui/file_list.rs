@@ -2,11 +2,14 @@
 
 use leptos::prelude::*;
 
-use super::stages::{Stage, FILES, FILE_GROUPS};
+use wasm_bindgen::JsCast;
+
+use super::stages::{FILES, FILE_GROUPS};
 use super::state::AppState;
 use super::tables::{range_text, Pager};
 use crate::analysis::FileOutcome;
 use crate::format;
+use crate::markup::Markup;
 
 /// File rows per page: every file of a typical drop shows at once, and a
 /// mailbox-sized drop does not put tens of thousands of rows in the page.
@@ -48,6 +51,42 @@ pub fn FileList() -> impl IntoView {
     });
     let counts = move || counts.get();
     let page_label = move || range_text("files", page.get(), FILE_PAGE, matching.with(Vec::len));
+    let list = NodeRef::<leptos::html::Ul>::new();
+    for g in 0..FILE_GROUPS {
+        // Group g's rows, once its stage has shown a loaded file (the first
+        // stages to show one must not write every row along with them).
+        let slice = Memo::new(move |_| {
+            if !state.views[FILES + g].shown.with(|s| s.files) {
+                return Vec::new();
+            }
+            ids.with(|ids| ids.iter().skip(g * GROUP).take(GROUP).copied().collect::<Vec<usize>>())
+        });
+        Effect::new(move |_| {
+            let html =
+                slice.with(|ids| state.data.with_value(|d| group_markup(g, ids.iter().map(|&id| &d.files()[id]))));
+            if let Some(list) = list.get() {
+                replace_group(&list, g, &html);
+            }
+        });
+    }
+    // A file's details list its problems once opened: built for every row,
+    // they would be most of the page's nodes, and almost nobody opens them
+    // all. A click on the summary comes before the details open.
+    let open_details = move |ev: leptos::ev::MouseEvent| {
+        let Some(details) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("summary").ok().flatten()?.closest("details[data-details]").ok().flatten())
+        else {
+            return;
+        };
+        let Some(id) = details.get_attribute("data-details").and_then(|v| v.parse::<usize>().ok()) else { return };
+        details.remove_attribute("data-details").ok();
+        let html = state.data.with_value(|d| d.files().get(id).map(problems_markup)).unwrap_or_default();
+        if let Ok(Some(ul)) = details.query_selector("ul.problems") {
+            ul.set_inner_html(&html);
+        }
+    };
     view! {
         <section class="panel" id="files" aria-labelledby="files-title" data-testid="file-list"
             data-total=move || counts().0.to_string()
@@ -83,99 +122,97 @@ pub fn FileList() -> impl IntoView {
             // Folded to its summary when every file loaded cleanly.
             <details class="file-fold" prop:open=move || { let (_, [_, w, e], _) = counts(); w + e > 0 }>
                 <summary class="small">{move || format!("Show the {} files", format::count(counts().0 as u64))}</summary>
-                <ul class="file-list" role="list">
-                    {(0..FILE_GROUPS)
-                        .map(|g| {
-                            let group = move || ids.with(|ids| ids.iter().skip(g * GROUP).take(GROUP).copied().collect::<Vec<_>>());
-                            view! {
-                                <Stage at=FILES + g>
-                                    <For each=group key=|id| *id let:id>
-                                        <FileRow outcome=state.data.with_value(|d| d.files()[id].clone()) />
-                                    </For>
-                                </Stage>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
+                <ul class="file-list" role="list" node_ref=list on:click=open_details></ul>
             </details>
             <Pager page=page pages=Signal::derive(pages) label="File list pages" text=Signal::derive(page_label) />
         </section>
     }
 }
 
-/// One file's row. Outcomes never change once recorded, so the row is static.
-#[component]
-fn FileRow(outcome: FileOutcome) -> impl IntoView {
-    let status = outcome.status();
-    let badge = status.as_str();
-    let facts = outcome.facts();
-    let mail = outcome.mail_line();
-    let summary_line = outcome.summary_line();
-    let has_details = !outcome.problems.is_empty() || !outcome.skipped.is_empty();
-    let hidden = outcome.hidden_problems();
-    let problems = outcome.problems.clone();
-    let skipped = outcome.skipped.clone();
-    view! {
-        <li
-            class=format!("file-row {badge}")
-            data-testid="file-row"
-            data-file=outcome.name.rsplit('/').next().unwrap_or_default().to_owned()
-            data-path=outcome.name.clone()
-            data-status=status.as_str()
-            data-reports=outcome.reports.to_string()
-        >
-            <div class="file-main">
-                <span class=format!("badge {badge}")>{badge}</span>
-                <span class="file-name" title=outcome.name.clone()>{outcome.name.clone()}</span>
-                <span class="muted small">{facts}</span>
-            </div>
-            {mail.map(|m| view! { <div class="file-mail small muted">{m}</div> })}
-            {if has_details {
-                let label = summary_line.unwrap_or_else(|| "Details".to_owned());
-                // The list is built only when opened: a thousand rows of details would be
-                // most of the page's DOM, and almost nobody opens them all.
-                let opened = RwSignal::new(false);
-                view! {
-                    <details class="file-details" on:toggle=move |_| opened.set(true)>
-                        <summary class=format!("file-reason {badge}")>{label}</summary>
-                        <Show when=move || opened.get()>
-                        <ul class="problems">
-                            {problems
-                                .clone()
-                                .into_iter()
-                                .map(|p| {
-                                    let kind = if p.is_error { "error" } else { "warning" };
-                                    let at = if p.origin.is_empty() { String::new() } else { format!("{} — ", p.origin) };
-                                    view! {
-                                        <li class=kind>
-                                            <span class=format!("dot {kind}")></span>
-                                            {at}
-                                            {p.message}
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                            {skipped
-                                .clone()
-                                .into_iter()
-                                .map(|s| {
-                                    view! {
-                                        <li class="skipped">
-                                            <span class="dot skipped"></span>
-                                            {format!("{} — skipped: {}", s.origin, s.what)}
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                            {(hidden > 0).then(|| view! { <li class="muted">{format!("… and {hidden} more")}</li> })}
-                        </ul>
-                        </Show>
-                    </details>
-                }
-                    .into_any()
-            } else {
-                summary_line.map(|s| view! { <div class=format!("file-reason {badge}")>{s}</div> }).into_any()
-            }}
-        </li>
+/// The rows of group `g` of a page (files in order), as markup.
+fn group_markup<'a>(g: usize, files: impl Iterator<Item = &'a FileOutcome>) -> String {
+    let mut m = Markup::new();
+    for f in files {
+        file_row(&mut m, g, f);
     }
+    m.into_string()
+}
+
+/// Puts group `g`'s rows in the list, in place of its old ones: before the
+/// first row of a later group, or at the end. (One list, so a screen reader
+/// hears one list of files however its rows came in.)
+fn replace_group(list: &web_sys::Element, g: usize, html: &str) {
+    let rows = |h: usize| list.query_selector_all(&format!(":scope > li[data-group=\"{h}\"]")).ok();
+    if let Some(old) = rows(g) {
+        for i in 0..old.length() {
+            if let Some(el) = old.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                el.remove();
+            }
+        }
+    }
+    if html.is_empty() {
+        return;
+    }
+    let next = (g + 1..FILE_GROUPS).find_map(|h| rows(h).and_then(|r| r.item(0)));
+    let _ = match next.and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+        Some(next) => next.insert_adjacent_html("beforebegin", html),
+        None => list.insert_adjacent_html("beforeend", html),
+    };
+}
+
+/// One file's row (outcomes never change once recorded). Its details, when
+/// it has any, carry the file's id and an empty list ([`problems_markup`]
+/// fills it when opened).
+fn file_row(m: &mut Markup, g: usize, o: &FileOutcome) {
+    let badge = o.status().as_str();
+    let row_class = format!("file-row {badge}");
+    m.begin("li")
+        .attr("class", &row_class)
+        .attr("data-testid", "file-row")
+        .attr("data-file", o.name.rsplit('/').next().unwrap_or_default())
+        .attr("data-path", &o.name)
+        .attr("data-status", badge)
+        .num_attr("data-reports", o.reports)
+        .num_attr("data-group", g)
+        .end_open();
+    m.open("div", &[("class", Some("file-main"))]);
+    m.cell("span", Some(&format!("badge {badge}")), badge);
+    m.open("span", &[("class", Some("file-name")), ("title", Some(&o.name))]).text(&o.name).close("span");
+    m.cell("span", Some("muted small"), &o.facts()).close("div");
+    if let Some(mail) = o.mail_line() {
+        m.cell("div", Some("file-mail small muted"), &mail);
+    }
+    let reason_class = format!("file-reason {badge}");
+    let summary = o.summary_line();
+    if !o.problems.is_empty() || !o.skipped.is_empty() {
+        m.begin("details").attr("class", "file-details").num_attr("data-details", o.id).end_open();
+        m.cell("summary", Some(&reason_class), summary.as_deref().unwrap_or("Details"));
+        m.open("ul", &[("class", Some("problems"))]).close("ul").close("details");
+    } else if let Some(s) = summary {
+        m.cell("div", Some(&reason_class), &s);
+    }
+    m.close("li");
+}
+
+/// The items of a file's details: its problems, what was skipped, and how
+/// many more problems there were than are kept.
+fn problems_markup(o: &FileOutcome) -> String {
+    let mut m = Markup::new();
+    for p in &o.problems {
+        let kind = if p.is_error { "error" } else { "warning" };
+        m.open("li", &[("class", Some(kind))]).cell("span", Some(&format!("dot {kind}")), "");
+        if !p.origin.is_empty() {
+            m.text(&p.origin).text(" — ");
+        }
+        m.text(&p.message).close("li");
+    }
+    for s in &o.skipped {
+        m.open("li", &[("class", Some("skipped"))]).cell("span", Some("dot skipped"), "");
+        m.text(&format!("{} — skipped: {}", s.origin, s.what)).close("li");
+    }
+    let hidden = o.hidden_problems();
+    if hidden > 0 {
+        m.cell("li", Some("muted"), &format!("… and {hidden} more"));
+    }
+    m.into_string()
 }

@@ -278,6 +278,39 @@ test('a picked folder loads every file inside, one row each', async (page) => {
   c.done();
 });
 
+test('a file\'s details list its problems when opened, in one list of files', async (page) => {
+  const c = new Check();
+  const dir = path.join(tmp, 'details');
+  fs.mkdirSync(dir, { recursive: true });
+  const good = fs.readFileSync('tests/fixtures/real/parsedmarc__mail.ru.json');
+  // A byte-order mark is read with a warning; a truncated file is an error.
+  fs.writeFileSync(path.join(dir, 'bom.json'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), good]));
+  fs.writeFileSync(path.join(dir, 'cut.json'), good.subarray(0, 40));
+  fs.writeFileSync(path.join(dir, 'fine.json'), JSON.stringify({
+    'organization-name': 'Example', 'report-id': 'r-fine', 'contact-info': 'tlsrpt@example.net',
+    'date-range': { 'start-datetime': '2026-05-01T00:00:00Z', 'end-datetime': '2026-05-01T23:59:59Z' },
+    policies: [{ policy: { 'policy-type': 'no-policy-found', 'policy-domain': 'fine.example' },
+      summary: { 'total-successful-session-count': 3, 'total-failure-session-count': 0 } }],
+  }));
+  await page.setInputFiles('[data-testid="file-input"]', ['bom.json', 'cut.json', 'fine.json'].map((f) => path.join(dir, f)));
+  await waitReady(page);
+  c.eq(await page.$$eval('ul.file-list', (l) => l.length), 1, 'one list');
+  c.eq(await page.$$eval('ul.file-list > li', (l) => l.length), 3, 'a row per file in it');
+  const bom = '[data-testid="file-row"][data-file="bom.json"]';
+  c.eq(await page.$$eval(`${bom} .problems li`, (l) => l.length), 0, 'nothing listed before opening');
+  await page.click(`${bom} summary`);
+  const items = await page.$$eval(`${bom} .problems li`, (l) => l.map((e) => [e.className, e.textContent]));
+  c.ok(items.length > 1 && items.every(([k]) => k === 'warning') && /byte-order mark/.test(items[0][1]), `its warnings, once open: ${JSON.stringify(items)}`);
+  c.eq(await page.getAttribute(`${bom} details`, 'open'), '', 'the details are open');
+  const cut = '[data-testid="file-row"][data-file="cut.json"]';
+  await page.focus(`${cut} summary`);
+  await page.keyboard.press('Enter');
+  const cutItems = await page.$$eval(`${cut} .problems li`, (l) => l.map((e) => e.className));
+  c.ok(cutItems.includes('error'), `the error, opened from the keyboard: ${cutItems}`);
+  c.eq(await page.$$eval('[data-testid="file-row"][data-file="fine.json"] details', (l) => l.length), 0, 'a clean file has no details');
+  c.done();
+});
+
 test('pasting report JSON loads it (Ctrl+V and the paste box)', async (page) => {
   const c = new Check();
   await pasteText(page, fs.readFileSync('tests/fixtures/real/parsedmarc__mail.ru.json', 'utf8'));
