@@ -26,7 +26,7 @@ pub fn SetupCheck() -> impl IntoView {
     // Below every other view: shown with the last stage.
     let stage = state.views[super::stages::STAGES - 1];
     let has_data = move || state.has_data(super::stages::STAGES - 1);
-    let verdict = Memo::new(move |_| text.with(|t| (!t.trim().is_empty()).then(|| check(t))));
+    let verdict = Memo::new(move |_| text.with(|t| verdict_markup(t)));
     // Commands use the busiest loaded domain, or a placeholder.
     let domain = move || {
         stage
@@ -69,69 +69,48 @@ pub fn SetupCheck() -> impl IntoView {
                         }}
                     </pre>
                 </div>
-                <div class="check-result" aria-live="polite">
-                    {move || {
-                        verdict
-                            .get()
-                            .map(|v| {
-                                let headline = if v.valid {
-                                    format!("Valid {}", v.kind.name())
-                                } else {
-                                    format!("Not a valid {}", v.kind.name())
-                                };
-                                let first_error = v
-                                    .findings
-                                    .iter()
-                                    .find(|f| f.severity == Severity::Error)
-                                    .map(|f| f.to_string());
-                                view! {
-                                    <div
-                                        class=if v.valid { "verdict ok" } else { "verdict bad" }
-                                        data-testid="record-verdict"
-                                        data-valid=v.valid.to_string()
-                                    >
-                                        <strong>{headline}</strong>
-                                        {first_error.map(|e| view! { <span>": " {e}</span> })}
-                                    </div>
-                                    <ul class="findings">
-                                        {v
-                                            .findings
-                                            .into_iter()
-                                            .map(|f| {
-                                                let c = severity_class(f.severity);
-                                                view! {
-                                                    <li class=c>
-                                                        <span class=format!("dot {c}")></span>
-                                                        {f.to_string()}
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                    <dl class="meta small">
-                                        {v
-                                            .facts
-                                            .into_iter()
-                                            .map(|(k, val)| view! {
-                                                <dt>{k}</dt>
-                                                <dd class="mono">{val}</dd>
-                                            })
-                                            .collect_view()}
-                                    </dl>
-                                }
-                                    .into_any()
-                            })
-                            .unwrap_or_else(|| {
-                                view! { <p class="muted small">"The verdict appears here as you paste."</p> }.into_any()
-                            })
-                    }}
-                </div>
+                <div class="check-result" aria-live="polite" inner_html=move || verdict.get()></div>
             </div>
             <Show when=has_data>
                 <SeenPolicies />
             </Show>
         </section>
     }
+}
+
+/// What the checker says of the pasted text, as markup: the verdict, every
+/// finding, and the facts read.
+fn verdict_markup(text: &str) -> String {
+    let mut m = Markup::new();
+    if text.trim().is_empty() {
+        m.cell("p", Some("muted small"), "The verdict appears here as you paste.");
+        return m.into_string();
+    }
+    let v = check(text);
+    let name = v.kind.name();
+    m.begin("div")
+        .attr("class", if v.valid { "verdict ok" } else { "verdict bad" })
+        .attr("data-testid", "record-verdict")
+        .attr("data-valid", if v.valid { "true" } else { "false" })
+        .end_open()
+        .cell("strong", None, &if v.valid { format!("Valid {name}") } else { format!("Not a valid {name}") });
+    if let Some(e) = v.findings.iter().find(|f| f.severity == Severity::Error) {
+        m.cell("span", None, &format!(": {e}"));
+    }
+    m.close("div").open("ul", &[("class", Some("findings"))]);
+    for f in &v.findings {
+        let c = severity_class(f.severity);
+        m.open("li", &[("class", Some(c))])
+            .cell("span", Some(&format!("dot {c}")), "")
+            .text(&f.to_string())
+            .close("li");
+    }
+    m.close("ul").open("dl", &[("class", Some("meta small"))]);
+    for (k, val) in &v.facts {
+        m.cell("dt", None, k).cell("dd", Some("mono"), val);
+    }
+    m.close("dl");
+    m.into_string()
 }
 
 /// Domains shown per page of the policy history.
