@@ -1196,6 +1196,13 @@ test('check your setup: a valid and an invalid record, and a policy file', async
   v = await verdict();
   c.eq(v.valid, 'false', 'invalid policy');
   c.ok(v.text.includes('line 4'), `policy error is located: ${v.text}`);
+  // The verdict is written as markup: what was pasted stays text.
+  await page.fill('[data-testid="record-input"]', 'version: STSv1\nmode: enforce\nmx: <img src=x onerror=window.__pwned=1>\nmax_age: 86400\n');
+  await page.waitForTimeout(100);
+  c.eq(await page.$$eval('.check-result img', (l) => l.length), 0, 'no element from the pasted text');
+  c.ok(/<img src=x/.test(await page.textContent('.check-result')), 'the pasted markup shows as text');
+  c.eq(await page.evaluate(() => window.__pwned), undefined, 'nothing ran');
+  await page.fill('[data-testid="record-input"]', 'version: STSv1\nmode: enforce\nmx: mx.example.com\nmax_age: 99999999999\n');
   await page.locator('[data-testid="record-input"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(OUT, 'setup-check.png') });
   c.done();
