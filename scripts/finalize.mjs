@@ -57,12 +57,15 @@ const wasmPath = path.join(dir, wasmName);
 const renamed = `${wasmPath}.min`;
 // The features the build's own wasm-opt run was given (index.html).
 const features = fs.readFileSync(path.join(root, 'index.html'), 'utf8').match(/--enable-[a-z-]+/g) ?? [];
-const mapText = run(path.join(root, 'node_modules/.bin/wasm-opt'), [wasmPath, ...features, '--minify-imports-and-exports-and-modules', '-o', renamed], { encoding: 'utf8', maxBuffer: 1 << 26 });
-const names = JSON.parse(mapText.slice(mapText.indexOf('{')));
-const wasm = fs.readFileSync(renamed);
-fs.rmSync(renamed);
+// PROFILE_NAMES=1 (below) keeps the names, for profiles that name the glue's functions.
+const mapText = process.env.PROFILE_NAMES ? null
+  : run(path.join(root, 'node_modules/.bin/wasm-opt'), [wasmPath, ...features, '--minify-imports-and-exports-and-modules', '-o', renamed], { encoding: 'utf8', maxBuffer: 1 << 26 });
+const names = mapText ? JSON.parse(mapText.slice(mapText.indexOf('{'))) : { imports: [], exports: [['memory', 'memory']] };
+const wasm = fs.readFileSync(mapText ? renamed : wasmPath);
+if (mapText) fs.rmSync(renamed);
 const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const renameInGlue = (text) => {
+  if (!mapText) return text;
   const modules = new Set(names.imports.map(([module]) => module));
   if (modules.size !== 1) throw new Error(`finalize: the module imports from ${modules.size} places, the glue rename expects one`);
   const [module] = modules;
