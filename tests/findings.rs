@@ -286,3 +286,54 @@ fn the_setup_checkers_policy_pages_put_problems_first_and_cover_every_domain_onc
     assert_eq!(by_name, all);
     assert!(facts.policy_page(total, 5).1.is_empty(), "past the end");
 }
+
+#[test]
+fn judged_in_slices_of_any_size_the_findings_are_the_same() {
+    use tlsrpt_viewer::analysis::findings::{judge, Judging};
+    // Many domains, most with something to find: failures, testing and
+    // none modes, no policy, MX outside the policy, quiet reporters.
+    let mut reports = Vec::new();
+    for i in 0..800 {
+        let domain = format!("d{i:03}.example");
+        let mode = ["enforce", "testing", "none"][i % 3];
+        for day in 1..=32 {
+            let fails: Vec<(&str, u64, &str)> = match (i % 4, day) {
+                (0, 30..) => vec![("certificate-expired", 5 + (i % 7) as u64, "mx.a.example")],
+                (1, _) => vec![("starttls-not-supported", 1, "mx.other.example")],
+                _ => vec![],
+            };
+            reports.push(rep("Google", day, &domain, sts(mode), 100, &fails));
+            if i % 5 == 0 && day < 10 {
+                reports.push(rep("Microsoft", day, &domain, json!({"policy-type": "no-policy-found"}), 10, &[]));
+            }
+        }
+    }
+    let mut d = Dataset::new();
+    for (i, r) in reports.iter().enumerate() {
+        d.add_file(&format!("{i}.json"), r);
+    }
+    let whole = judge(d.finding_facts());
+    // Enough that keeping a few prunes, several times (past 2n + 1024 found).
+    assert!(whole.len() > 1500, "{} findings", whole.len());
+    assert!(whole.iter().any(|f| f.severity == Severity::Info), "some findings are only information");
+    for budget in [1, 7, 50, 799, 800, 801, 10_000] {
+        let mut j = Judging::default();
+        let mut steps = 0;
+        while !j.step(d.finding_facts(), budget) {
+            steps += 1;
+            assert!(steps < 10_000, "judging in steps of {budget} ends");
+        }
+        assert_eq!(j.finish(), whole, "steps of {budget}");
+        for n in [0, 1, 6, 100, whole.len(), whole.len() + 5] {
+            // Kept few, the findings are pruned as they come (past 2n + 1024).
+            let mut j = Judging::keeping(n);
+            while !j.step(d.finding_facts(), budget) {}
+            let judged = j.judged();
+            assert_eq!(judged.total, whole.len());
+            assert_eq!(judged.problems, whole.iter().filter(|f| f.severity != Severity::Info).count());
+            assert_eq!(judged.first, whole[..n.min(whole.len())], "the first {n}, steps of {budget}");
+        }
+    }
+    // Nothing loaded: nothing to judge, in one step.
+    assert!(Judging::default().step(Dataset::new().finding_facts(), 5));
+}

@@ -8,10 +8,11 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 
 use super::dataset::Dataset;
 use super::Totals;
-use crate::check::{PolicyHistory, Severity as CheckSeverity};
+use crate::check::{Insight, PolicyHistory, Severity as CheckSeverity};
 use crate::report::datetime::Day;
 use crate::report::{PolicyType, Report};
 use crate::vecmap::VecMap;
@@ -227,26 +228,157 @@ pub fn findings(data: &Dataset) -> Vec<Finding> {
 
 /// Every finding about the reports `gathered` has seen, most important first.
 pub fn judge(gathered: &FindingFacts) -> Vec<Finding> {
-    let facts = &gathered.facts;
-    let Some(last) = facts.last_day else { return Vec::new() };
-    let recent = Day(last.0 - RECENT_DAYS + 1);
-    // About one finding per domain is common (a hosting provider's failing
-    // domains): grown by doubling, the list was copied over and over.
-    let mut out = Vec::with_capacity(facts.domains.len());
-    for (domain, d) in &facts.domains {
-        failing_domain(&mut out, domain, d, recent);
-        new_failure_types(&mut out, domain, d, recent);
-        rising_failure_rate(&mut out, domain, d, recent);
-        mode_none(&mut out, domain, d);
-        no_policy_despite_sts(&mut out, domain, d);
-        double_evaluated(&mut out, domain, d);
-        silent_reporters(&mut out, domain, d, last);
+    let mut judging = Judging::default();
+    while !judging.step(gathered, usize::MAX) {}
+    judging.finish()
+}
+
+/// The findings judged a slice of domains at a time: the rules over each
+/// domain's facts, then the policy cross-checks, in domain order. At 100,000
+/// domains judging them all was one task of ~130 ms in the page; in steps of
+/// a few thousand domains the page stays responsive. [`judge`] is the same
+/// in one step.
+#[derive(Debug, Default)]
+pub struct Judging {
+    /// The findings so far: in the order found, or (when keeping only the
+    /// first few) the best of them ranked, then those found since.
+    out: Vec<Finding>,
+    /// The last domain judged in the current pass.
+    after: Option<String>,
+    /// Whether the rules are done and the cross-checks are under way.
+    checks: bool,
+    done: bool,
+    /// Keep only this many, the best (see [`Judging::keeping`]).
+    keep: Option<usize>,
+    /// Findings found, and those of them not [`Severity::Info`].
+    total: usize,
+    problems: usize,
+}
+
+/// What a page shows of the findings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    /// How many findings there are.
+    pub total: usize,
+    /// How many of them are not [`Severity::Info`].
+    pub problems: usize,
+    /// The first of them, most important first, as [`judge`] ranks them.
+    pub first: Vec<Finding>,
+}
+
+impl Judging {
+    /// A judging that keeps only the best `n` findings (and counts the
+    /// rest): at 100,000 domains there are ~150,000 findings, the page lists
+    /// 500, and ranking and then dropping all of them at the end was a task
+    /// of its own; pruned as they come, none is held long.
+    pub fn keeping(n: usize) -> Judging {
+        Judging { keep: Some(n), ..Judging::default() }
     }
-    policy_checks(&mut out, &gathered.history);
-    crate::sort::sort_by(&mut out, |a, b| {
-        a.severity.cmp(&b.severity).then_with(|| b.sessions.cmp(&a.sessions)).then_with(|| a.domain.cmp(&b.domain))
-    });
-    out
+
+    /// Judges up to `budget` more domains of `gathered`; true once every
+    /// domain has been judged. `gathered` must not change between steps of
+    /// one judging (start a new one when it does).
+    pub fn step(&mut self, gathered: &FindingFacts, budget: usize) -> bool {
+        if self.done {
+            return true;
+        }
+        let facts = &gathered.facts;
+        let Some(last) = facts.last_day else {
+            self.done = true;
+            return true;
+        };
+        let budget = budget.max(1);
+        let found_before = self.out.len();
+        let done = self.judge_slice(gathered, last, budget);
+        for f in &self.out[found_before..] {
+            self.total += 1;
+            self.problems += usize::from(f.severity != Severity::Info);
+        }
+        if let Some(n) = self.keep {
+            // Pruned once enough have come that ranking them is worth it.
+            if self.out.len() > 2 * n + 1024 {
+                self.out = first_ranked(std::mem::take(&mut self.out), n);
+            }
+        }
+        done
+    }
+
+    /// One step of [`Judging::step`]: the next `budget` domains of the rules
+    /// or of the cross-checks.
+    fn judge_slice(&mut self, gathered: &FindingFacts, last: Day, budget: usize) -> bool {
+        let facts = &gathered.facts;
+        let after = self.after.take();
+        let from = after.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
+        let mut judged = 0;
+        let mut last_domain = None;
+        if !self.checks {
+            // About one finding per domain is common (a hosting provider's
+            // failing domains): grown by doubling, the list was copied over and over.
+            if self.out.capacity() == 0 && self.keep.is_none() {
+                self.out.reserve(facts.domains.len());
+            }
+            let recent = Day(last.0 - RECENT_DAYS + 1);
+            let out = &mut self.out;
+            for (domain, d) in facts.domains.range::<str, _>((from, Bound::Unbounded)).take(budget) {
+                failing_domain(out, domain, d, recent);
+                new_failure_types(out, domain, d, recent);
+                rising_failure_rate(out, domain, d, recent);
+                mode_none(out, domain, d);
+                no_policy_despite_sts(out, domain, d);
+                double_evaluated(out, domain, d);
+                silent_reporters(out, domain, d, last);
+                judged += 1;
+                last_domain = Some(domain.as_str());
+            }
+            if judged < budget {
+                self.checks = true;
+                return false;
+            }
+        } else {
+            for (domain, insights) in gathered.history.domain_insights_after(after.as_deref()).take(budget) {
+                policy_findings(&mut self.out, domain, insights);
+                judged += 1;
+                last_domain = Some(domain);
+            }
+            if judged < budget {
+                self.done = true;
+                return true;
+            }
+        }
+        self.after = last_domain.map(str::to_owned);
+        false
+    }
+
+    /// Every finding kept, most important first (all of them, unless
+    /// [`Judging::keeping`] a few).
+    pub fn finish(self) -> Vec<Finding> {
+        let mut out = self.out;
+        crate::sort::sort_by(&mut out, rank);
+        out
+    }
+
+    /// The counts, and the findings kept ranked (the first `n` of
+    /// [`Judging::keeping`]`(n)`).
+    pub fn judged(self) -> Judged {
+        let n = self.keep.unwrap_or(usize::MAX);
+        Judged { total: self.total, problems: self.problems, first: first_ranked(self.out, n) }
+    }
+}
+
+/// The first `n` of `out` as [`rank`] orders them, ties in the order they
+/// are in `out` (a total order, so selecting the first n agrees with
+/// ranking all, as [`Judging::finish`] does, and the rest are never ranked).
+/// Pruning keeps that order: the kept are ranked, ties in the order found,
+/// and everything after them was found later.
+fn first_ranked(out: Vec<Finding>, n: usize) -> Vec<Finding> {
+    let order = crate::sort::first(out.len(), n, &|a, b| rank(&out[a], &out[b]).then(a.cmp(&b)));
+    let mut slots: Vec<Option<Finding>> = out.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// Findings' order: by severity, then the most sessions, then domain.
+fn rank(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    a.severity.cmp(&b.severity).then_with(|| b.sessions.cmp(&a.sessions)).then_with(|| a.domain.cmp(&b.domain))
 }
 
 /// A domain with failed sessions: by failure type and MX.
@@ -382,28 +514,27 @@ fn silent_reporters(out: &mut Vec<Finding>, domain: &str, d: &DomainFacts, last:
     }
 }
 
-/// The policy cross-checks (reporters disagreeing, MX not covered, ready to enforce).
-fn policy_checks(out: &mut Vec<Finding>, history: &PolicyHistory) {
-    for (domain, insights) in history.domain_insights() {
-        for i in insights {
-            let severity = match i.kind {
-                "reporters-disagree" => Severity::Warning,
-                "mx-not-covered" => Severity::Critical,
-                "ready-to-enforce" => Severity::Info,
-                _ => continue,
-            };
-            let severity = if i.severity == CheckSeverity::Error { Severity::Critical } else { severity };
-            out.push(Finding {
-                severity,
-                kind: i.kind,
-                domain: Some(domain.to_owned()),
-                subject: i.host.as_ref().map(|(h, _)| h.clone()),
-                // The day a disagreement is about narrows its filter.
-                text: Text::Policy { evidence: i.message, day: i.day.filter(|_| i.kind == "reporters-disagree") },
-                result_type: None,
-                sessions: i.host.map_or(0, |(_, n)| u128::from(n)),
-            });
-        }
+/// A domain's policy cross-checks (reporters disagreeing, MX not covered,
+/// ready to enforce) as findings.
+fn policy_findings(out: &mut Vec<Finding>, domain: &str, insights: Vec<Insight>) {
+    for i in insights {
+        let severity = match i.kind {
+            "reporters-disagree" => Severity::Warning,
+            "mx-not-covered" => Severity::Critical,
+            "ready-to-enforce" => Severity::Info,
+            _ => continue,
+        };
+        let severity = if i.severity == CheckSeverity::Error { Severity::Critical } else { severity };
+        out.push(Finding {
+            severity,
+            kind: i.kind,
+            domain: Some(domain.to_owned()),
+            subject: i.host.as_ref().map(|(h, _)| h.clone()),
+            // The day a disagreement is about narrows its filter.
+            text: Text::Policy { evidence: i.message, day: i.day.filter(|_| i.kind == "reporters-disagree") },
+            result_type: None,
+            sessions: i.host.map_or(0, |(_, n)| u128::from(n)),
+        });
     }
 }
 

@@ -2,6 +2,7 @@
 //! with itself or with the failures they reported.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 
 use super::sts::mx_matches;
 use super::Severity;
@@ -152,10 +153,16 @@ impl PolicyHistory {
         }
     }
 
-    /// Each domain's cross-checks, where there are any, without its policy
-    /// versions (see [`PolicyHistory::insights`] for both).
-    pub fn domain_insights(&self) -> impl Iterator<Item = (&str, Vec<Insight>)> + '_ {
-        self.domains.iter().map(|(domain, acc)| (domain.as_str(), acc.insights())).filter(|(_, i)| !i.is_empty())
+    /// Each domain's cross-checks, in domain order, without its policy
+    /// versions (see [`PolicyHistory::insights`] for both); from the domain
+    /// after `after`, when given, so the work can be done a slice at a time.
+    /// Domains with no cross-check come with an empty list.
+    pub fn domain_insights_after<'a>(
+        &'a self,
+        after: Option<&'a str>,
+    ) -> impl Iterator<Item = (&'a str, Vec<Insight>)> + 'a {
+        let from = after.map_or(Bound::Unbounded, Bound::Excluded);
+        self.domains.range::<str, _>((from, Bound::Unbounded)).map(|(domain, acc)| (domain.as_str(), acc.insights()))
     }
 
     /// One page of the domains with something to show (a policy version or

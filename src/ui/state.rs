@@ -115,6 +115,9 @@ pub struct AppState {
     /// Set when focus should move to the results once every stage shows the
     /// end of the load (the control that started it is gone).
     pub focus_results: StoredValue<bool>,
+    /// Whether the findings are still being judged (in slices, after a
+    /// load ends): the page is ready only once they are shown.
+    pub judging: RwSignal<bool>,
     /// The running driver's mailbox: Cancel posts to it, so a driver waiting on
     /// the workers or its reads looks up at once.
     pub mailbox: StoredValue<Option<Mailbox>, LocalStorage>,
@@ -210,6 +213,7 @@ impl AppState {
             pool: StoredValue::new_local(PoolSlot::Unavailable),
             mailbox: StoredValue::new_local(None),
             focus_results: StoredValue::new(false),
+            judging: RwSignal::new(false),
             progress: RwSignal::new(Progress::default()),
             filter,
             views,
@@ -220,7 +224,7 @@ impl AppState {
     pub fn phase(&self) -> Phase {
         // Loading until the last stage of the views shows the end of the load.
         let last = self.views[STAGES - 1].shown.get();
-        if self.pending.get() > 0 || last.loading || last.version != self.version.get() {
+        if self.pending.get() > 0 || last.loading || last.version != self.version.get() || self.judging.get() {
             Phase::Loading
         } else if self.data.with_value(|d| d.finished_files().is_empty()) && self.version.get() == 0 {
             Phase::Idle
