@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use wasm_bindgen::JsCast;
 
+use super::rows::begin_dot_item;
 use super::stages::{FILES, FILE_GROUPS};
 use super::state::AppState;
 use super::tables::{range_text, Pager};
@@ -199,16 +200,14 @@ fn file_row(m: &mut Markup, g: usize, o: &FileOutcome) {
 fn problems_markup(o: &FileOutcome) -> String {
     let mut m = Markup::new();
     for p in &o.problems {
-        let kind = if p.is_error { "error" } else { "warning" };
-        m.open("li", &[("class", Some(kind))]).cell("span", Some(&format!("dot {kind}")), "");
+        begin_dot_item(&mut m, if p.is_error { "error" } else { "warning" });
         if !p.origin.is_empty() {
             m.text(&p.origin).text(" — ");
         }
         m.text(&p.message).close("li");
     }
     for s in &o.skipped {
-        m.open("li", &[("class", Some("skipped"))]).cell("span", Some("dot skipped"), "");
-        m.text(&format!("{} — skipped: {}", s.origin, s.what)).close("li");
+        begin_dot_item(&mut m, "skipped").text(&format!("{} — skipped: {}", s.origin, s.what)).close("li");
     }
     let hidden = o.hidden_problems();
     if hidden > 0 {

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::loader::{self, Source};
+use super::loader::{self, error_message, Source};
 use super::state::AppState;
 use crate::samples::SAMPLES;
 
@@ -59,8 +59,8 @@ async fn sample_sources() -> Result<Vec<Source>, String> {
         .ok()
         .and_then(|f| f.dyn_into::<Function>().ok())
         .ok_or("this build has no samples")?;
-    let promise = import.call0(&wasm_bindgen::JsValue::UNDEFINED).map_err(js_error)?;
-    let files = JsFuture::from(promise.unchecked_into::<Promise>()).await.map_err(js_error)?;
+    let promise = import.call0(&wasm_bindgen::JsValue::UNDEFINED).map_err(|e| error_message(&e))?;
+    let files = JsFuture::from(promise.unchecked_into::<Promise>()).await.map_err(|e| error_message(&e))?;
     Array::from(&files)
         .iter()
         .map(|pair| {
@@ -70,9 +70,4 @@ async fn sample_sources() -> Result<Vec<Source>, String> {
             Ok(Source::Owned(name, bytes.to_vec()))
         })
         .collect()
-}
-
-/// A rejected import's message (a `TypeError` when the script is missing).
-fn js_error(e: wasm_bindgen::JsValue) -> String {
-    Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| "unknown error".into())
 }

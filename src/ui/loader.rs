@@ -405,10 +405,16 @@ pub(super) fn settled_bytes(entry: &wasm_bindgen::JsValue) -> Result<Uint8Array,
     if get("status").as_string().as_deref() == Some("fulfilled") {
         return Ok(Uint8Array::new(&get("value")));
     }
-    Err(js_sys::Reflect::get(&get("reason"), &"message".into())
+    Err(error_message(&get("reason")))
+}
+
+/// The message of a JavaScript error (a rejected read or import), or
+/// "unknown error" when it has none.
+pub(super) fn error_message(e: &wasm_bindgen::JsValue) -> String {
+    js_sys::Reflect::get(e, &"message".into())
         .ok()
         .and_then(|m| m.as_string())
-        .unwrap_or_else(|| "unknown error".into()))
+        .unwrap_or_else(|| "unknown error".into())
 }
 
 /// Gives the main thread back to the browser for one turn of the event loop,

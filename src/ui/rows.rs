@@ -107,6 +107,13 @@ pub(super) fn number_at(target: &web_sys::EventTarget, attr: &str) -> Option<usi
     el.closest(&format!("[{attr}]")).ok()??.get_attribute(attr)?.parse().ok()
 }
 
+/// Opens a list item of kind `class` (`error`, `warning`, `info`,
+/// `skipped`) with its colored dot in front; the caller writes the text and
+/// closes the `li`.
+pub(super) fn begin_dot_item<'m>(m: &'m mut Markup, class: &str) -> &'m mut Markup {
+    m.open("li", &[("class", Some(class))]).cell("span", Some(&format!("dot {class}")), "")
+}
+
 /// A row's first cell, naming it.
 pub(super) fn row_head<'m>(m: &'m mut Markup, class: Option<&str>) -> &'m mut Markup {
     m.open("th", &[("scope", Some("row")), ("class", class)])

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::rows::{begin_dense_table, end_dense_table};
+use super::rows::{begin_dense_table, begin_dot_item, end_dense_table};
 use super::state::AppState;
 use super::tables::{range_text, Pager};
 use crate::check::{check, DomainPolicies, Severity};
@@ -101,11 +101,7 @@ fn verdict_markup(text: &str) -> String {
     }
     m.close("div").open("ul", &[("class", Some("findings"))]);
     for f in &v.findings {
-        let c = severity_class(f.severity);
-        m.open("li", &[("class", Some(c))])
-            .cell("span", Some(&format!("dot {c}")), "")
-            .text(&f.to_string())
-            .close("li");
+        begin_dot_item(&mut m, severity_class(f.severity)).text(&f.to_string()).close("li");
     }
     m.close("ul").open("dl", &[("class", Some("meta small"))]);
     for (k, val) in &v.facts {
@@ -176,12 +172,7 @@ fn seen_markup(list: &[DomainPolicies]) -> String {
             .cell("h4", None, &d.domain)
             .open("ul", &[("class", Some("findings"))]);
         for i in &d.insights {
-            let c = severity_class(i.severity);
-            m.open("li", &[("class", Some(c))])
-                .open("span", &[("class", Some(&format!("dot {c}")))])
-                .close("span")
-                .text(&i.message)
-                .close("li");
+            begin_dot_item(&mut m, severity_class(i.severity)).text(&i.message).close("li");
         }
         m.close("ul");
         let label = format!("Policies reporters saw for {}", d.domain);
