@@ -4,7 +4,10 @@
 
 use serde_json::json;
 use tlsrpt_viewer::analysis::{Dataset, Status};
-use tlsrpt_viewer::ingest::build::{gzip, mbox, msg, tar, zip};
+use tlsrpt_viewer::ingest::build::{gzip, mbox, tar, zip};
+
+mod common;
+use common::msg;
 
 fn report(id: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({

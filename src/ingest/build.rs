@@ -132,24 +132,3 @@ pub fn tar(files: &[(&str, &[u8])]) -> Vec<u8> {
     out.extend([0u8; 1024]);
     out
 }
-
-/// An Outlook `.msg` file with a subject and `(file name, data)` attachments.
-pub fn msg(subject: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
-    use std::io::Write;
-    fn put(comp: &mut cfb::CompoundFile<std::io::Cursor<Vec<u8>>>, path: &str, data: &[u8]) {
-        if let Ok(mut s) = comp.create_stream(path) {
-            let _ = s.write_all(data);
-        }
-    }
-    let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
-    let Ok(mut comp) = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())) else { return Vec::new() };
-    put(&mut comp, "/__substg1.0_0037001F", &utf16(subject));
-    for (i, (name, data)) in files.iter().enumerate() {
-        let dir = format!("/__attach_version1.0_#{i:08X}");
-        let _ = comp.create_storage(&dir);
-        put(&mut comp, &format!("{dir}/__substg1.0_3707001F"), &utf16(name));
-        put(&mut comp, &format!("{dir}/__substg1.0_37010102"), data);
-    }
-    let _ = comp.flush();
-    comp.into_inner().into_inner()
-}

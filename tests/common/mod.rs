@@ -46,3 +46,30 @@ pub fn containers() -> Vec<(String, Vec<u8>)> {
     }
     out
 }
+
+/// An Outlook `.msg` file with a subject and `(file name, data)` attachments,
+/// written by the `cfb` crate: an implementation independent of the page's
+/// own reader (src/ingest/msg.rs). `v4` picks 4096-byte sectors.
+pub fn msg_with(v4: bool, subject: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::{Cursor, Write};
+    fn put(comp: &mut cfb::CompoundFile<Cursor<Vec<u8>>>, path: &str, data: &[u8]) {
+        comp.create_stream(path).and_then(|mut s| s.write_all(data)).expect("write a stream");
+    }
+    let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+    let version = if v4 { cfb::Version::V4 } else { cfb::Version::V3 };
+    let mut comp = cfb::CompoundFile::create_with_version(version, Cursor::new(Vec::new())).expect("create");
+    put(&mut comp, "/__substg1.0_0037001F", &utf16(subject));
+    for (i, (name, data)) in files.iter().enumerate() {
+        let dir = format!("/__attach_version1.0_#{i:08X}");
+        comp.create_storage(&dir).expect("create a storage");
+        put(&mut comp, &format!("{dir}/__substg1.0_3707001F"), &utf16(name));
+        put(&mut comp, &format!("{dir}/__substg1.0_37010102"), data);
+    }
+    comp.flush().expect("flush");
+    comp.into_inner().into_inner()
+}
+
+/// [`msg_with`] in version 3 (512-byte sectors), what Outlook writes.
+pub fn msg(subject: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
+    msg_with(false, subject, files)
+}
