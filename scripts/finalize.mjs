@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { minify as minifyJs } from 'terser';
 import { minify as minifyCss } from 'csso';
+import { UNUSED_EXPORT, pruneGlue, stripExports } from './prune.mjs';
 
 export const CSP = [
   "default-src 'self'",
@@ -61,13 +62,21 @@ const run = (cmd, args, options) => {
 // as a key of its import object and an export as `wasm.<name>`.
 const wasmPath = path.join(dir, wasmName);
 const renamed = `${wasmPath}.min`;
-// The features the build's own wasm-opt run was given (index.html).
-const features = fs.readFileSync(path.join(root, 'index.html'), 'utf8').match(/--enable-[a-z-]+/g) ?? [];
-// PROFILE_NAMES=1 (below) keeps the names, for profiles that name the glue's functions.
+// The build's own wasm-opt settings (index.html), for a second run here.
+const params = fs.readFileSync(path.join(root, 'index.html'), 'utf8').match(/data-wasm-opt-params="([^"]*)"/)?.[1].split(/\s+/) ?? [];
+// PROFILE_NAMES=1 (below) keeps the names, for profiles that name the glue's
+// functions, and the module as Trunk built it.
+const pruned = process.env.PROFILE_NAMES ? { dropped: [] } : stripExports(fs.readFileSync(wasmPath), UNUSED_EXPORT);
+if (pruned.bytes) fs.writeFileSync(renamed, pruned.bytes);
+// The second -Oz drops what the pruned exports kept alive, and optimizes
+// further on its own (1.6 KB of the page: binaryen's passes do not reach a
+// fixed point in one run; a third measured no smaller).
 const mapText = process.env.PROFILE_NAMES ? null
-  : run(path.join(root, 'node_modules/.bin/wasm-opt'), [wasmPath, ...features, '--minify-imports-and-exports-and-modules', '-o', renamed], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  : run(path.join(root, 'node_modules/.bin/wasm-opt'), [renamed, ...params, '-Oz', '--minify-imports-and-exports-and-modules', '-o', renamed], { encoding: 'utf8', maxBuffer: 1 << 26 });
 const names = mapText ? JSON.parse(mapText.slice(mapText.indexOf('{'))) : { imports: [], exports: [['memory', 'memory']] };
 const wasm = fs.readFileSync(mapText ? renamed : wasmPath);
+// KEEP_WASM=<path> keeps a copy of the module as packed, for measuring it.
+if (process.env.KEEP_WASM) fs.writeFileSync(process.env.KEEP_WASM, wasm);
 if (mapText) fs.rmSync(renamed);
 const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const renameInGlue = (text) => {
@@ -126,7 +135,8 @@ if (!glueText.includes(GLUE_STRING)) throw new Error('finalize: the wasm-bindgen
 // PROFILE_NAMES=1 keeps them readable for profiling (tests/bench/browser.mjs PROFILE=…).
 const minified = async (code) => process.env.PROFILE_NAMES ? code
   : (await minifyJs(code, { module: true, compress: { passes: 2 }, mangle: true, format: { comments: false } })).code;
-const patchedGlue = await minified(renameInGlue(glueText.replace(GLUE_STRING, SHORT_STRINGS)));
+const prunedGlue = mapText ? pruneGlue(glueText, pruned.dropped, names.imports.map(([, from]) => from)) : glueText;
+const patchedGlue = await minified(renameInGlue(prunedGlue.replace(GLUE_STRING, SHORT_STRINGS)));
 fs.writeFileSync(gluePath, patchedGlue);
 // Trunk's modulepreload link checks the glue's hash: it must be the new one.
 const glueIntegrity = integrity(patchedGlue);
