@@ -14,6 +14,7 @@ pub mod markup;
 pub mod report;
 pub mod samples;
 pub mod sort;
+pub mod text;
 mod vecmap;
 
 #[cfg(target_arch = "wasm32")]

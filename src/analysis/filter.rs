@@ -292,8 +292,8 @@ impl Filter {
     }
 
     fn text_matches(&self, r: &Report, p: &PolicyResult, domain: &str) -> bool {
-        let needle = self.text.trim().to_lowercase();
-        let hit = |s: &str| s.to_lowercase().contains(&needle);
+        let needle = crate::text::lowercase(self.text.trim());
+        let hit = |s: &str| crate::text::lowercase(s).contains(&*needle);
         hit(&r.organization_name)
             || hit(&r.report_id)
             || hit(domain)

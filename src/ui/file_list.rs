@@ -11,6 +11,7 @@ use super::tables::{range_text, Pager};
 use crate::analysis::FileOutcome;
 use crate::format;
 use crate::markup::Markup;
+use crate::text::lowercase;
 
 /// File rows per page: every file of a typical drop shows at once, and a
 /// mailbox-sized drop does not put tens of thousands of rows in the page.
@@ -30,11 +31,11 @@ pub fn FileList() -> impl IntoView {
     // Ids of the finished files whose name matches the search.
     let matching = Memo::new(move |_| {
         stage.shown.track();
-        let needle = search.get().trim().to_lowercase();
+        let needle = search.with(|s| lowercase(s.trim()).into_owned());
         state.data.with_value(|d| {
             d.finished_files()
                 .iter()
-                .filter(|f| needle.is_empty() || f.name.to_lowercase().contains(&needle))
+                .filter(|f| needle.is_empty() || lowercase(&f.name).contains(&needle))
                 .map(|f| f.id)
                 .collect::<Vec<usize>>()
         })

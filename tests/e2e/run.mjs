@@ -339,6 +339,12 @@ test('names reach the page intact: short and long, ASCII and not', async (page) 
   const rows = await hookRows(page, 'org-row');
   c.eq(rows.map((r) => r.org).sort(), [...names].sort(), 'data-org of each organization row');
   for (const name of names) c.ok(rows.some((r) => r.text.includes(name)), `shown: ${name}`);
+  // The search folds case beyond ASCII (the browser's toLowerCase, src/text.rs).
+  for (const [typed, org] of [['ZÜRICH', 'Zürich Mail'], ['ПОЧТА', 'Почта'], ['plain ORG', 'Plain Org']]) {
+    await page.fill('[data-testid="filter-text"]', typed);
+    await page.waitForFunction(() => document.querySelector('[data-testid="kpi-reports"]')?.dataset.value === '1');
+    c.eq((await hookRows(page, 'org-row')).map((r) => r.org), [org], `searching "${typed}" keeps ${org}`);
+  }
   c.done();
 });
 
