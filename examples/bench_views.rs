@@ -39,14 +39,14 @@ fn main() {
     timed("policy history of every report, gathered and judged", || policy_insights(data.report_models()));
     for (what, row) in [("busiest domain", 0), ("quietest domain", all.domains.len().saturating_sub(1))] {
         let Some(d) = all.domains.get(row) else { continue };
-        let filter = Filter { domain: Some(d.domain.clone()), ..Filter::default() };
+        let filter = Filter { domain: Some(d.domain.to_string()), ..Filter::default() };
         let ov =
             timed(&format!("filtered to the {what} ({} reports)", d.reports), || Overview::filtered(&data, &filter));
         std::hint::black_box(ov);
         timed("  the same by scanning every report", || Overview::scan(&data, &filter));
     }
     if let Some(o) = all.orgs.first() {
-        let filter = Filter { org: Some(o.org.clone()), ..Filter::default() };
+        let filter = Filter { org: Some(o.org.to_string()), ..Filter::default() };
         timed(&format!("filtered to the busiest organization ({} reports)", o.reports), || {
             Overview::filtered(&data, &filter)
         });

@@ -79,13 +79,11 @@ fn unfiltered_overview() {
         vec![("2026-01-01".into(), 100, 5), ("2026-01-02".into(), 0, 0), ("2026-01-03".into(), 87, 3)],
         "days in order, the empty day filled in"
     );
-    let policies: Vec<(&str, u128, u128)> =
-        o.policies.iter().map(|p| (p.key.as_str(), p.successful, p.failed)).collect();
+    let policies: Vec<(&str, u128, u128)> = o.policies.iter().map(|p| (&*p.key, p.successful, p.failed)).collect();
     assert_eq!(policies, vec![("sts (enforce)", 130, 8), ("sts (testing)", 50, 0), ("no-policy-found", 7, 0)]);
-    let mx: Vec<(&str, u128)> = o.receiving_mx.iter().map(|r| (r.key.as_str(), r.failed)).collect();
+    let mx: Vec<(&str, u128)> = o.receiving_mx.iter().map(|r| (&*r.key, r.failed)).collect();
     assert_eq!(mx, vec![("mx.a.example", 8)]);
-    let sending: Vec<(&str, u128, usize)> =
-        o.sending_ip.iter().map(|r| (r.key.as_str(), r.failed, r.entries)).collect();
+    let sending: Vec<(&str, u128, usize)> = o.sending_ip.iter().map(|r| (&*r.key, r.failed, r.entries)).collect();
     assert_eq!(sending, vec![("198.51.100.1", 5, 1), ("203.0.113.7", 3, 2)]);
     let types: Vec<(&str, u128, usize)> =
         o.result_types.iter().map(|t| (t.result_type.as_str(), t.sessions, t.details)).collect();
@@ -201,12 +199,12 @@ fn one_report_counts_a_domain_once_whatever_the_policies() {
     let o = Overview::compute(&d);
     // 2 sessions for a.example (not 4), plus the 4 + 1 of the entry without a domain.
     assert_eq!(totals(&o), (1, 6, 1));
-    let a = o.domains.iter().find(|r| r.domain == "a.example").unwrap();
+    let a = o.domains.iter().find(|r| &*r.domain == "a.example").unwrap();
     assert_eq!((a.totals.successful, a.totals.failed, a.multi_policy_reports), (2, 0, 1));
     assert_eq!(o.orgs[0].totals.successful, 6);
     assert_eq!(o.timeline.iter().map(|r| r.totals.successful).sum::<u128>(), 6);
     // The per-policy breakdown still shows every entry.
-    let by_policy: Vec<(&str, u128)> = o.policies.iter().map(|p| (p.key.as_str(), p.successful)).collect();
+    let by_policy: Vec<(&str, u128)> = o.policies.iter().map(|p| (&*p.key, p.successful)).collect();
     assert_eq!(by_policy, vec![("no-policy-found", 4), ("sts (enforce)", 2), ("tlsa", 2)]);
     // The entry without a domain is not a domain.
     assert_eq!(o.kpis.domains, 1);

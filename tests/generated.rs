@@ -77,14 +77,17 @@ fn check_corpus(dir: &Path) {
     let domains: BTreeMap<String, Sessions> = ov
         .domains
         .iter()
-        .map(|d| (d.domain.clone(), Sessions { successful: d.totals.successful, failed: d.totals.failed }))
+        .map(|d| (d.domain.to_string(), Sessions { successful: d.totals.successful, failed: d.totals.failed }))
         .collect();
     assert_eq!(domains, expected.by_domain);
     let orgs: BTreeMap<String, OrgExpect> = ov
         .orgs
         .iter()
         .map(|o| {
-            (o.org.clone(), OrgExpect { reports: o.reports, successful: o.totals.successful, failed: o.totals.failed })
+            (
+                o.org.to_string(),
+                OrgExpect { reports: o.reports, successful: o.totals.successful, failed: o.totals.failed },
+            )
         })
         .collect();
     assert_eq!(orgs, expected.by_organization);

@@ -22,29 +22,29 @@ fn filters(data: &Dataset) -> Vec<Filter> {
         f
     };
     for d in &all.domains {
-        out.push(one(&|f| f.domain = Some(d.domain.clone())));
+        out.push(one(&|f| f.domain = Some(d.domain.to_string())));
         out.push(one(&|f| {
-            f.domain = Some(d.domain.clone());
+            f.domain = Some(d.domain.to_string());
             f.problems_only = true;
         }));
     }
     for o in &all.orgs {
-        out.push(one(&|f| f.org = Some(o.org.clone())));
+        out.push(one(&|f| f.org = Some(o.org.to_string())));
     }
     for p in &all.policies {
-        out.push(one(&|f| f.policy = Some(p.key.clone())));
+        out.push(one(&|f| f.policy = Some(p.key.to_string())));
     }
     for t in &all.result_types {
         out.push(one(&|f| f.result_type = Some(t.result_type.clone())));
-        if let Some(d) = all.domains.first() {
+        if let Some(d) = all.domains.rows().first() {
             out.push(one(&|f| {
                 f.result_type = Some(t.result_type.clone());
-                f.domain = Some(d.domain.clone());
+                f.domain = Some(d.domain.to_string());
             }));
         }
     }
     for r in &all.receiving_mx {
-        out.push(one(&|f| f.receiving_mx = Some(r.key.clone())));
+        out.push(one(&|f| f.receiving_mx = Some(r.key.to_string())));
         // Host filters ignore case and a trailing dot.
         out.push(one(&|f| f.receiving_mx = Some(format!("{}.", r.key.to_ascii_uppercase()))));
     }
@@ -68,7 +68,7 @@ fn filters(data: &Dataset) -> Vec<Filter> {
         }));
         if let Some(o) = all.orgs.first() {
             out.push(one(&|f| {
-                f.org = Some(o.org.clone());
+                f.org = Some(o.org.to_string());
                 f.from = Some(mid);
                 f.problems_only = true;
             }));

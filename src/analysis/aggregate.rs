@@ -8,6 +8,7 @@
 
 use foldhash::{HashMap, HashSet};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::dataset::Dataset;
 use super::filter::{Entry, Filter};
@@ -63,8 +64,10 @@ pub struct Kpis {
 /// A row of the per-domain table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainRow {
-    /// Normalized policy domain; empty when reports gave none.
-    pub domain: String,
+    /// Normalized policy domain; empty when reports gave none. Shared with
+    /// the data set's index: an overview copies 100,000 rows without a
+    /// string allocation each.
+    pub domain: Arc<str>,
     /// Unique reports mentioning it.
     pub reports: usize,
     /// Session totals under its policies, once per report (the session rule).
@@ -72,7 +75,7 @@ pub struct DomainRow {
     /// Reports that evaluated it under several policies (counted once each).
     pub multi_policy_reports: usize,
     /// Its sessions per UTC day with reports, in order (for its sparkline and health).
-    pub daily: Vec<(Day, Totals)>,
+    pub daily: super::Days,
 }
 
 /// How a domain is doing, as its row's badge says.
@@ -129,7 +132,7 @@ impl DomainRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrgRow {
     /// `organization-name`.
-    pub org: String,
+    pub org: Arc<str>,
     /// Unique reports it sent.
     pub reports: usize,
     /// Session totals over its reports.
@@ -230,7 +233,7 @@ pub struct DayRow {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BreakdownRow {
     /// The key (`sts (enforce)`, a hostname, an address); empty when not reported.
-    pub key: String,
+    pub key: Arc<str>,
     /// Successful sessions (only for breakdowns by policy; failure details carry none).
     pub successful: u128,
     /// Failed sessions.
@@ -244,8 +247,11 @@ pub struct BreakdownRow {
 pub struct Overview {
     /// The KPI strip.
     pub kpis: Kpis,
-    /// Per policy domain, busiest first.
-    pub domains: Vec<DomainRow>,
+    /// Per policy domain, busiest first ([`order_domains`]), put in order
+    /// when first read: at 100,000 domains sorting them was ~30 ms of the
+    /// task that shows the totals, and the page's tables select and order
+    /// their rows themselves (read them with [`Sorted::with_any_order`]).
+    pub domains: Sorted<DomainRow>,
     /// Per organization, busiest first.
     pub orgs: Vec<OrgRow>,
     /// Per result type, most sessions first.
@@ -269,7 +275,7 @@ pub struct Overview {
 fn add_breakdown(map: &mut HashMap<String, BreakdownRow>, key: &str, successful: u64, failed: u64) {
     // Look up by &str first: a new String only for a new key.
     if !map.contains_key(key) {
-        map.insert(key.to_owned(), BreakdownRow { key: key.to_owned(), successful: 0, failed: 0, entries: 0 });
+        map.insert(key.to_owned(), BreakdownRow { key: Arc::from(key), successful: 0, failed: 0, entries: 0 });
     }
     let Some(row) = map.get_mut(key) else { return };
     row.successful += u128::from(successful);
@@ -287,6 +293,12 @@ fn sorted_breakdown(mut v: Vec<BreakdownRow>) -> Vec<BreakdownRow> {
 /// rows [`Sorted::first`] selects, give the one order.
 fn order_breakdown(a: &BreakdownRow, b: &BreakdownRow) -> std::cmp::Ordering {
     (b.failed, b.successful).cmp(&(a.failed, a.successful)).then_with(|| a.key.cmp(&b.key))
+}
+
+/// Most sessions first, then by name. Names are unique within an overview,
+/// so the order is total.
+pub fn order_domains(a: &DomainRow, b: &DomainRow) -> std::cmp::Ordering {
+    b.totals.sessions().cmp(&a.totals.sessions()).then_with(|| a.domain.cmp(&b.domain))
 }
 
 /// Most sessions first, then by day; ties in the order found, which is
@@ -334,7 +346,7 @@ impl<'a> Accumulator<'a> {
         self.reports.push(ri);
         self.kpis.reports += 1;
         let org = self.orgs.entry(r.organization_name.as_str()).or_insert_with(|| OrgRow {
-            org: r.organization_name.clone(),
+            org: Arc::from(r.organization_name.as_str()),
             reports: 0,
             totals: Totals::default(),
         });
@@ -351,11 +363,11 @@ impl<'a> Accumulator<'a> {
             // Look up by &str: a new key only for a new domain.
             if !self.domains.contains_key(domain.as_ref()) {
                 let row = DomainRow {
-                    domain: domain.to_string(),
+                    domain: Arc::from(domain.as_ref()),
                     reports: 0,
                     totals: Totals::default(),
                     multi_policy_reports: 0,
-                    daily: Vec::new(),
+                    daily: super::Days::default(),
                 };
                 self.domains.insert(domain.clone(), row);
             }
@@ -463,11 +475,8 @@ impl Parts {
     pub fn assemble(self) -> Overview {
         let mut domains = self.domains;
         for row in &mut domains {
-            merge_days(&mut row.daily);
+            row.daily.edit(merge_days);
         }
-        crate::sort::sort_by(&mut domains, |a, b| {
-            b.totals.sessions().cmp(&a.totals.sessions()).then_with(|| a.domain.cmp(&b.domain))
-        });
         let mut orgs = self.orgs;
         crate::sort::sort_by(&mut orgs, |a, b| b.reports.cmp(&a.reports).then_with(|| a.org.cmp(&b.org)));
         let mut result_types = self.result_types;
@@ -476,7 +485,7 @@ impl Parts {
         });
         Overview {
             kpis: self.kpis,
-            domains,
+            domains: Sorted::new(domains, order_domains),
             orgs,
             result_types,
             // The long lists are put in order when a view first reads them.

@@ -10,6 +10,8 @@
 //! reference this is tested against): the same filters, the session rule
 //! among the entries kept, the same row order.
 
+use std::sync::Arc;
+
 use foldhash::{HashMap, HashSet};
 
 use super::aggregate::{BreakdownRow, DomainRow, FailureRow, Kpis, OrgRow, Overview, Parts, ResultTypeRow, Totals};
@@ -21,7 +23,7 @@ use crate::report::{counted_entries, Report, Summary};
 #[derive(Debug, Default)]
 struct Interner {
     ids: HashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
+    names: Vec<Arc<str>>,
 }
 
 impl Interner {
@@ -41,6 +43,11 @@ impl Interner {
 
     fn name(&self, id: u32) -> &str {
         self.names.get(id as usize).map_or("", |n| n)
+    }
+
+    /// The name of `id`, shared (rows of an overview hold it).
+    fn shared(&self, id: u32) -> Arc<str> {
+        self.names.get(id as usize).cloned().unwrap_or_else(|| Arc::from(""))
     }
 
     /// Which ids a predicate on their names accepts.
@@ -396,7 +403,7 @@ impl<T> Dense<T> {
 /// Adds failed sessions (or sessions) to row `id` of a breakdown.
 fn bump(rows: &mut Dense<BreakdownRow>, names: &Interner, id: u32, successful: u64, failed: u64) {
     let row = rows.row(id, names.names.len(), || BreakdownRow {
-        key: names.name(id).to_owned(),
+        key: names.shared(id),
         successful: 0,
         failed: 0,
         entries: 0,
@@ -423,7 +430,7 @@ impl Sums {
 
     fn org(&mut self, ix: &Index, id: u32) -> &mut OrgRow {
         self.orgs.row(id, ix.orgs.names.len(), || OrgRow {
-            org: ix.orgs.name(id).to_owned(),
+            org: ix.orgs.shared(id),
             reports: 0,
             totals: Totals::default(),
         })
@@ -431,11 +438,11 @@ impl Sums {
 
     fn domain(&mut self, ix: &Index, id: u32) -> &mut DomainRow {
         self.domains.row(id, ix.domains.names.len(), || DomainRow {
-            domain: ix.domains.name(id).to_owned(),
+            domain: ix.domains.shared(id),
             reports: 0,
             totals: Totals::default(),
             multi_policy_reports: 0,
-            daily: Vec::new(),
+            daily: super::Days::default(),
         })
     }
 

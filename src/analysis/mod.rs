@@ -3,6 +3,7 @@
 
 mod aggregate;
 mod dataset;
+mod days;
 pub mod explain;
 pub mod export;
 mod filter;
@@ -15,5 +16,6 @@ pub mod timeline;
 
 pub use aggregate::*;
 pub use dataset::*;
+pub use days::Days;
 pub use filter::*;
 pub use sorted::Sorted;

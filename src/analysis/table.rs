@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use super::aggregate::{DomainRow, FailureView, OrgRow, ResultTypeRow};
+use super::aggregate::{order_domains, DomainRow, FailureView, OrgRow, ResultTypeRow};
 
 /// The value a cell sorts by.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,6 +32,14 @@ impl SortKey<'_> {
 pub trait Sortable {
     /// The key of `column`; unknown columns sort as empty text.
     fn sort_key(&self, column: &str) -> SortKey<'_>;
+
+    /// How rows equal in the sorted column are ordered; rows equal here too
+    /// keep their position. Rows that come in no particular order (a
+    /// hosting provider's domains, put in order only when read) say it here,
+    /// so a table's order never depends on theirs.
+    fn tie_break(&self, _other: &Self) -> Ordering {
+        Ordering::Equal
+    }
 }
 
 /// Which column and direction a table is sorted by.
@@ -75,11 +83,8 @@ pub fn sorted_indices<T: Sortable>(rows: &[T], sort: &SortState) -> Vec<usize> {
 /// How rows `a` and `b` compare under `sort` (equal on a tie).
 fn row_order<T: Sortable>(rows: &[T], sort: &SortState, a: usize, b: usize) -> Ordering {
     let o = rows[a].sort_key(sort.column).cmp(&rows[b].sort_key(sort.column));
-    if sort.descending {
-        o.reverse()
-    } else {
-        o
-    }
+    let o = if sort.descending { o.reverse() } else { o };
+    o.then_with(|| rows[a].tie_break(&rows[b]))
 }
 
 fn rate(r: Option<f64>) -> SortKey<'static> {
@@ -96,6 +101,10 @@ impl Sortable for DomainRow {
             "rate" => rate(self.totals.success_rate()),
             _ => SortKey::Text(""),
         }
+    }
+
+    fn tie_break(&self, other: &DomainRow) -> Ordering {
+        order_domains(self, other)
     }
 }
 
@@ -187,6 +196,36 @@ mod tests {
                 for n in [0, 1, 2, 50, 499, 500, 900] {
                     let want: Vec<usize> = all.iter().copied().take(n).collect();
                     assert_eq!(top_indices(&rows, &sort, n), want, "{column} {descending} {n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_domain_table_reads_the_same_whatever_order_the_rows_come_in() {
+        // An overview's domain rows are put in order only when read: a table
+        // over them as summed must show what it showed over them sorted.
+        let row = |i: u64| DomainRow {
+            domain: format!("d{}.example", (i * 7919) % 1000).into(),
+            reports: (i % 4) as usize,
+            totals: Totals { successful: u128::from(i % 3), failed: u128::from(i % 2) },
+            multi_policy_reports: 0,
+            daily: Default::default(),
+        };
+        let summed: Vec<DomainRow> = (0..1000).map(row).collect();
+        let mut ordered = summed.clone();
+        ordered.sort_by(order_domains);
+        let names =
+            |rows: &[DomainRow], idx: Vec<usize>| idx.into_iter().map(|i| rows[i].domain.clone()).collect::<Vec<_>>();
+        for column in ["domain", "reports", "successful", "failed", "rate"] {
+            for descending in [false, true] {
+                let sort = SortState::new(column, descending);
+                for n in [1, 10, 200, 1000] {
+                    assert_eq!(
+                        names(&summed, top_indices(&summed, &sort, n)),
+                        names(&ordered, top_indices(&ordered, &sort, n)),
+                        "{column} {descending} {n}"
+                    );
                 }
             }
         }

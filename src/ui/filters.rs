@@ -139,38 +139,23 @@ pub fn FilterBar() -> impl IntoView {
     // the one selected; the search box finds the others.
     let domains = Signal::derive(move || {
         let ov = all();
-        let rows = &ov.domains;
-        let mut v: Vec<String> = if rows.len() <= MOST_OPTIONS {
-            rows.iter().map(|d| d.domain.clone()).collect()
-        } else {
-            let busiest = |a: usize, b: usize| {
-                rows[b]
-                    .totals
-                    .sessions()
-                    .cmp(&rows[a].totals.sessions())
-                    .then_with(|| rows[a].domain.cmp(&rows[b].domain))
-            };
-            let mut v: Vec<String> = crate::sort::first(rows.len(), MOST_OPTIONS, &busiest)
-                .iter()
-                .map(|&i| rows[i].domain.clone())
-                .collect();
-            if let Some(selected) = f.with(|x| x.domain.clone()) {
-                if !v.contains(&selected) {
-                    v.push(selected);
-                }
+        // The busiest, selected without sorting them all.
+        let mut v: Vec<String> = ov.domains.first(MOST_OPTIONS).iter().map(|d| d.domain.to_string()).collect();
+        if let Some(selected) = f.with(|x| x.domain.clone()) {
+            if !v.contains(&selected) {
+                v.push(selected);
             }
-            v
-        };
+        }
         crate::sort::sort(&mut v);
         v
     });
-    let more_domains = Signal::derive(move || all().domains.len().saturating_sub(MOST_OPTIONS));
+    let more_domains = Signal::derive(move || all().domains.count().saturating_sub(MOST_OPTIONS));
     let orgs = Signal::derive(move || {
-        let mut v: Vec<String> = all().orgs.iter().map(|o| o.org.clone()).collect();
+        let mut v: Vec<String> = all().orgs.iter().map(|o| o.org.to_string()).collect();
         crate::sort::sort(&mut v);
         v
     });
-    let policies = Signal::derive(move || all().policies.iter().map(|p| p.key.clone()).collect());
+    let policies = Signal::derive(move || all().policies.iter().map(|p| p.key.to_string()).collect());
     let types = Signal::derive(move || all().result_types.iter().map(|t| t.result_type.clone()).collect());
     let set = |edit: fn(&mut Filter, Option<String>)| Callback::new(move |v: Option<String>| f.update(|x| edit(x, v)));
     let first_day = move || all().timeline.first().map(|d| d.day.to_string()).unwrap_or_default();

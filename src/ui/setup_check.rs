@@ -36,9 +36,10 @@ pub fn SetupCheck() -> impl IntoView {
             .get()
             .overview
             .domains
-            .iter()
+            .first(2)
+            .into_iter()
             .find(|d| !d.domain.is_empty())
-            .map(|d| d.domain.clone())
+            .map(|d| d.domain.to_string())
             .unwrap_or_else(|| "example.com".into())
     };
     view! {
