@@ -46,7 +46,7 @@ pub fn ProgressBar() -> impl IntoView {
         <div class="progress" class:active=loading data-testid="progress">
             <Show when=loading>
                 <div class="progress-track" aria-hidden="true">
-                    <div class="progress-fill" style:width=move || format!("{}%", format::Fixed(pct(), 1))></div>
+                    <div class="progress-fill" style:transform=move || format!("scaleX({})", format::Fixed(pct() / 100.0, 3))></div>
                 </div>
             </Show>
             <p class="small progress-text" role="status" aria-live="polite" data-testid="load-status">
