@@ -3,8 +3,36 @@
 //! mini stream and regular sectors, a FAT long enough to need DIFAT sectors,
 //! attachments inside forwarded messages, caps, and broken files.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{Cursor, Write};
-use tlsrpt_viewer::ingest::msg::{attachments, Attachment};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tlsrpt_viewer::ingest::msg::{self, Attachment, MsgError, Reading};
+
+/// Counts the bytes allocated, so a test can bound what a hostile file makes
+/// the reader allocate (the peak since it was last reset).
+struct Counting;
+
+static NOW: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = NOW.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        NOW.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
 
 mod common;
 use common::{msg, msg_with};
@@ -21,6 +49,11 @@ fn bytes(len: usize, seed: u32) -> Vec<u8> {
             x as u8
         })
         .collect()
+}
+
+/// The reader with no total: at most `max_count` attachments of `cap` bytes.
+fn attachments(file: &[u8], max_count: usize, cap: usize) -> Result<(Option<String>, Vec<Attachment>), MsgError> {
+    msg::attachments(file, Reading { max_count, cap, total: usize::MAX })
 }
 
 fn read_all(file: &[u8]) -> (Option<String>, Vec<Attachment>) {
@@ -136,6 +169,14 @@ fn broken_files_are_errors_or_fewer_attachments_never_a_panic_or_a_hang() {
     let fat = (u32::from_le_bytes(looped[0x4C..0x50].try_into().unwrap()) as usize + 1) * 512;
     looped[fat + dir * 4..fat + dir * 4 + 4].copy_from_slice(&(dir as u32).to_le_bytes());
     assert!(attachments(&looped, 10, 1 << 20).is_err(), "a looping chain is corrupt");
+    // A stream's own chain looping back, cut by the cap before it could be
+    // told by length: an error (skipped), never sectors repeated as data.
+    let e = entries_named(&good, "__substg1.0_37010102")[0];
+    let start = u32::from_le_bytes(good[e + 0x74..e + 0x78].try_into().unwrap()) as usize;
+    let mut self_loop = good.clone();
+    self_loop[fat + start * 4..fat + start * 4 + 4].copy_from_slice(&(start as u32).to_le_bytes());
+    let (_, got) = attachments(&self_loop, 10, 4096).unwrap();
+    assert!(got.iter().all(|a| a.name != "a.json"), "read from a looping chain: {:?}", got.iter().map(|a| a.data.len()).collect::<Vec<_>>());
     // Every sibling and child link of every entry pointing at one entry.
     let mut tangled = good.clone();
     for e in entries_named(&good, "__").into_iter().chain([(dir + 1) * 512]) {
@@ -159,6 +200,20 @@ fn a_stream_size_beyond_its_chain_is_an_error_not_a_short_read() {
 }
 
 #[test]
+fn attachments_stop_at_the_total_and_the_last_is_not_marked_cut() {
+    let data: Vec<Vec<u8>> = (0..20).map(|i| bytes(5000, i)).collect();
+    let names: Vec<String> = (0..20).map(|i| format!("r{i}.json")).collect();
+    let files: Vec<(&str, &[u8])> = names.iter().map(String::as_str).zip(data.iter().map(Vec::as_slice)).collect();
+    let file = msg("many", &files);
+    let (_, got) = msg::attachments(&file, Reading { max_count: 100, cap: 6000, total: 12_001 }).unwrap();
+    // Two whole, the third up to what is left; the caller's budget then says
+    // the total is spent (not that one attachment was too large).
+    let sizes: Vec<(usize, bool)> = got.iter().map(|a| (a.data.len(), a.truncated)).collect();
+    assert_eq!(sizes, [(5000, false), (5000, false), (2001, false)]);
+    assert!(got[2].data == data[2][..2001]);
+}
+
+#[test]
 fn a_version_3_size_with_junk_in_its_high_half_is_read_by_its_low_half() {
     // MS-CFB: version 3 writers may leave the size's upper 32 bits unset.
     let data = bytes(5000, 4);
@@ -167,4 +222,51 @@ fn a_version_3_size_with_junk_in_its_high_half_is_read_by_its_low_half() {
     file[e + 0x7C..e + 0x80].copy_from_slice(&0xDEAD_BEEFu32.to_le_bytes());
     let (_, got) = read_all(&file);
     assert!(got[0].data == data);
+}
+
+/// Writes well-formed messages as seeds for the fuzz target
+/// (fuzz/fuzz_targets/msg.rs): `cargo test --test msg -- --ignored`.
+#[test]
+#[ignore = "writes fuzz seeds; run by hand"]
+fn write_fuzz_seeds() {
+    let dir = std::path::Path::new("fuzz/corpus/msg");
+    std::fs::create_dir_all(dir).unwrap();
+    let small = bytes(300, 1);
+    let big = bytes(9000, 2);
+    let seeds = [
+        ("v3-two.msg", msg("Report Domain: example.net", &[("a.json", &small), ("b.json.gz", &big)])),
+        ("v4-one.msg", msg_with(true, "x", &[("a.json", &small)])),
+        ("v3-none.msg", msg("lunch?", &[])),
+    ];
+    for (name, data) in seeds {
+        std::fs::write(dir.join(name), data).unwrap();
+    }
+}
+
+#[test]
+fn a_difat_naming_one_sector_over_and_over_builds_no_huge_table() {
+    // 4 MB of sectors, every one a DIFAT sector that lists sector 0 as a FAT
+    // sector 127 times and names the next: read as written, a FAT of
+    // 127 × 128 entries per sector, ~500 MB. The FAT is capped by what the
+    // file can hold, so this ends quickly and small (an error or nothing).
+    let sectors = 8192;
+    let mut file = vec![0u8; 512 * (sectors + 1)];
+    file[..8].copy_from_slice(&msg::MAGIC);
+    file[0x1E..0x20].copy_from_slice(&9u16.to_le_bytes());
+    file[0x20..0x22].copy_from_slice(&6u16.to_le_bytes());
+    file[0x2C..0x30].copy_from_slice(&u32::MAX.to_le_bytes());
+    file[0x44..0x48].copy_from_slice(&0u32.to_le_bytes());
+    for n in 0..sectors {
+        let at = 512 * (n + 1);
+        let next = if n + 1 < sectors { (n + 1) as u32 } else { 0xFFFF_FFFE };
+        file[at + 508..at + 512].copy_from_slice(&next.to_le_bytes());
+    }
+    let before = NOW.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let got = attachments(&file, 10, 1 << 20);
+    let grew = PEAK.load(Ordering::Relaxed) - before;
+    assert!(got.map_or(true, |(_, a)| a.is_empty()));
+    // Uncapped, the table alone is ~530 MB (the other tests, running beside
+    // this one, allocate tens of MB at most).
+    assert!(grew < 256 << 20, "reading a 4 MB file allocated {} MB", grew >> 20);
 }

@@ -458,7 +458,14 @@ impl Walker<'_> {
     }
 
     fn walk_msg(&mut self, bytes: &[u8], origin: &str, depth: u8, top: bool) {
-        let (subject, attachments) = match msg::attachments(bytes, self.limits.max_zip_entries, self.cap()) {
+        let (subject, attachments) = match msg::attachments(
+            bytes,
+            msg::Reading {
+                max_count: self.limits.max_zip_entries,
+                cap: self.cap(),
+                total: self.budget.left.saturating_add(1),
+            },
+        ) {
             Ok(a) => a,
             Err(e) => return self.error(origin, IngestError::Msg(e)),
         };

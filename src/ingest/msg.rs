@@ -42,27 +42,47 @@ pub struct Attachment {
     pub truncated: bool,
 }
 
-/// A message's subject and its attachments (at most `max_count`, each read
-/// up to `cap` bytes). Attachments are found at any depth (a forwarded
-/// message's own attachments included), in the directory's order.
-pub fn attachments(bytes: &[u8], max_count: usize, cap: usize) -> Result<(Option<String>, Vec<Attachment>), MsgError> {
+/// How much of a message [`attachments`] reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading {
+    /// Attachments read at most.
+    pub max_count: usize,
+    /// Bytes read of one attachment at most; one cut here says so.
+    pub cap: usize,
+    /// Bytes read of all attachments together at most. Attachments may all
+    /// point at the same sectors, so a small file could otherwise make
+    /// `max_count` copies of its largest stream; the attachment that reaches
+    /// this is the last read (whole up to what is left, not marked cut).
+    pub total: usize,
+}
+
+/// A message's subject and its attachments, read as `how` allows.
+/// Attachments are found at any depth (a forwarded message's own
+/// attachments included), in the directory's order.
+pub fn attachments(bytes: &[u8], how: Reading) -> Result<(Option<String>, Vec<Attachment>), MsgError> {
     let file = Compound::open(bytes).map_err(|why| MsgError::Corrupt(why.to_owned()))?;
     let text = |e: &Entry, limit: usize| file.read(e, limit).ok().map(|(b, _)| utf16(&b));
     let tree = file.tree();
     let subject = file.stream(&tree[0].1, "__substg1.0_0037001F").and_then(|e| text(e, 4096));
     let mut out = Vec::new();
+    let mut left = how.total;
     for (dir, kids) in
-        tree.iter().filter(|(i, _)| file.entries[*i].name.starts_with("__attach_version1.0_")).take(max_count)
+        tree.iter().filter(|(i, _)| file.entries[*i].name.starts_with("__attach_version1.0_")).take(how.max_count)
     {
-        let Some(Ok((data, truncated))) = file.stream(kids, "__substg1.0_37010102").map(|e| file.read(e, cap)) else {
+        if left == 0 {
+            break;
+        }
+        let limit = how.cap.min(left);
+        let Some(Ok((data, cut))) = file.stream(kids, "__substg1.0_37010102").map(|e| file.read(e, limit)) else {
             continue;
         };
+        left -= data.len();
         let name = ["__substg1.0_3707001F", "__substg1.0_3704001F"]
             .iter()
             .find_map(|id| file.stream(kids, id).and_then(|e| text(e, 1024)))
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| file.entries[*dir].name.clone());
-        out.push(Attachment { name, data, truncated });
+        out.push(Attachment { name, data, truncated: cut && limit == how.cap });
     }
     Ok((subject, out))
 }
@@ -157,10 +177,13 @@ impl<'a> Compound<'a> {
     /// The sector allocation table, from the sector numbers the header lists
     /// (the first 109) and the DIFAT chain lists (the rest).
     fn read_fat(&self) -> Result<Vec<u32>, &'static str> {
-        let count = u32_at(self.bytes, 0x2C) as usize;
+        let per = (1usize << self.shift) / 4 - 1;
+        // No more FAT sectors than it takes to map every sector the file
+        // holds: a header or DIFAT naming one sector over and over would
+        // otherwise build a table ~127 times the file's size.
+        let count = (u32_at(self.bytes, 0x2C) as usize).min(self.sector_count().div_ceil(per + 1));
         let mut ids: Vec<u32> = table_of(&[&self.bytes[0x4C..0x200]]);
         let mut next = u32_at(self.bytes, 0x44);
-        let per = (1usize << self.shift) / 4 - 1;
         // Each DIFAT sector names the next one; a loop would never end, so
         // the walk stops after as many sectors as the file can hold.
         for _ in 0..self.sector_count() {
@@ -202,9 +225,13 @@ impl<'a> Compound<'a> {
     /// chain that loops or leaves the table is corrupt.
     fn chain(&self, table: &[u32], start: u32, max: usize) -> Result<Vec<u32>, &'static str> {
         let mut out = Vec::new();
+        // Every sector once: a chain that comes back to one loops, even if
+        // it would be cut at `max` before a length check could tell (a
+        // stream read from it would repeat sectors as if they were data).
+        let mut seen = foldhash::HashSet::default();
         let mut at = start;
         while at <= MAX_SECTOR && out.len() < max {
-            if out.len() > table.len() {
+            if !seen.insert(at) {
                 return Err("a sector chain loops");
             }
             out.push(at);
