@@ -167,7 +167,7 @@ impl<'a> Compound<'a> {
         let dir = file.chain(&file.fat, u32_at(bytes, 0x30), usize::MAX)?;
         file.entries = file.sectors(&dir)?.iter().flat_map(|s| s.chunks_exact(128)).map(|e| file.entry(e)).collect();
         let root = file.entries.first().ok_or("no directory")?;
-        let mini_len = (root.size >> shift) as usize + 1;
+        let mini_len = usize::try_from(root.size >> shift).unwrap_or(usize::MAX).saturating_add(1);
         file.mini_sectors = file.chain(&file.fat, root.start, mini_len)?;
         let mini_fat = file.chain(&file.fat, u32_at(bytes, 0x3C), usize::MAX)?;
         file.mini_fat = table_of(&file.sectors(&mini_fat)?);
@@ -298,15 +298,20 @@ impl<'a> Compound<'a> {
 
     /// A stream's bytes, at most `limit`, and whether there were more.
     fn read(&self, e: &Entry, limit: usize) -> Result<(Vec<u8>, bool), &'static str> {
-        let want = e.size.min(limit as u64 + 1) as usize;
+        let want = usize::try_from(e.size.min((limit as u64).saturating_add(1))).unwrap_or(usize::MAX);
         let mut out = Vec::with_capacity(want.min(self.bytes.len()));
         if e.size < self.cutoff {
             let per = 1usize << self.mini_shift;
             for m in self.chain(&self.mini_fat, e.start, want.div_ceil(per))? {
-                let at = (m as usize) << self.mini_shift;
-                let host = *self.mini_sectors.get(at >> self.shift).ok_or("a stream leaves the mini stream")?;
-                let s = self.sector(host).ok_or("truncated")?;
-                let within = at & ((1 << self.shift) - 1);
+                // In 64 bits: a mini sector number shifted in a 32-bit usize
+                // (the page) would lose its high bits and alias another one.
+                let at = u64::from(m) << self.mini_shift;
+                let host = usize::try_from(at >> self.shift)
+                    .ok()
+                    .and_then(|i| self.mini_sectors.get(i))
+                    .ok_or("a stream leaves the mini stream")?;
+                let s = self.sector(*host).ok_or("truncated")?;
+                let within = (at & ((1 << self.shift) - 1)) as usize;
                 out.extend_from_slice(
                     s.get(within..within + per).unwrap_or_else(|| s.get(within..).unwrap_or_default()),
                 );
