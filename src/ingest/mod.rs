@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod gzip;
+mod le;
 pub mod mbox;
 pub mod mime;
 pub mod msg;

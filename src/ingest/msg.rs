@@ -128,12 +128,14 @@ struct Compound<'a> {
     entries: Vec<Entry>,
 }
 
+/// A field of the header or a directory entry; one past the end reads as
+/// "no entry" (a sector number or link) or 0.
 fn u32_at(b: &[u8], at: usize) -> u32 {
-    b.get(at..at + 4).map_or(NO_ENTRY, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    super::le::u32_at(b, at).unwrap_or(NO_ENTRY)
 }
 
 fn u16_at(b: &[u8], at: usize) -> u16 {
-    b.get(at..at + 2).map_or(0, |s| u16::from_le_bytes([s[0], s[1]]))
+    super::le::u16_at(b, at).unwrap_or(0)
 }
 
 /// The u32s a run of sectors holds, in order.
@@ -242,7 +244,7 @@ impl<'a> Compound<'a> {
 
     fn entry(&self, e: &[u8]) -> Entry {
         let units = (usize::from(u16_at(e, 0x40)) / 2).saturating_sub(1).min(31);
-        let size = u64::from(u32_at(e, 0x78)) | u64::from(u32_at(e, 0x7C)) << 32;
+        let size = super::le::u64_at(e, 0x78).unwrap_or(0);
         Entry {
             name: utf16(&e[..units * 2]),
             kind: e[0x42],

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::gzip::{crc32, inflate_raw, GzipError};
+use super::le::{u16_at, u32_at, u64_at};
 
 /// Why a zip archive or entry could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,18 +81,6 @@ pub struct Entry {
     local_offset: u64,
     /// Set when the entry was recovered by scanning: data starts here.
     data_offset: Option<u64>,
-}
-
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
-}
-
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
-}
-
-fn u64_at(b: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
 }
 
 const EOCD: &[u8; 4] = b"PK\x05\x06";
