@@ -28,11 +28,20 @@ const SLICE_MS: f64 = 12.0;
 /// The first refresh of the views while loading comes after this long (ms);
 /// each later one waits twice as long as the one before. Every refresh
 /// aggregates everything loaded so far, so refreshing at a fixed rate would
-/// make a long load quadratic; doubling keeps it to a handful.
+/// make a long load quadratic; doubling keeps it to a handful. None comes
+/// when the end is expected within [`REFRESH_AHEAD_MS`]: it would show
+/// numbers about to change, and delay them (a load of many small files
+/// waits on the page's main thread, which reads them).
 const REFRESH_MS: f64 = 1000.0;
 
-/// Progress is shown again at most this often while loading (ms).
-const PUBLISH_MS: f64 = 100.0;
+/// A refresh while loading is skipped when the load's end is expected
+/// sooner than this (ms).
+const REFRESH_AHEAD_MS: f64 = 2000.0;
+
+/// Progress is shown again at most this often while loading (ms): each
+/// update lays the page out again, and a screen reader announces the status
+/// line, so four times a second is plenty.
+const PUBLISH_MS: f64 = 250.0;
 
 /// A file to load: name and where its bytes come from.
 pub enum Source {
@@ -314,6 +323,20 @@ impl Slicer {
         self.bytes_done += size;
     }
 
+    /// The load's expected time left at `now` (ms), from the share done of
+    /// its files (or of the one file's bytes); `None` before anything is done.
+    fn time_left(&self, now: f64) -> Option<f64> {
+        let p = self.state.progress.get_untracked();
+        let share = if p.files_total > 1 {
+            (p.files_done + self.files_done) as f64 / p.files_total as f64
+        } else if p.bytes_total > 0 {
+            (p.bytes_done + self.bytes_done + p.partial) as f64 / p.bytes_total as f64
+        } else {
+            return None;
+        };
+        (share > 0.0).then(|| (now - p.started_ms) * (1.0 - share) / share)
+    }
+
     /// Whether the current slice is used up.
     pub(super) fn due(&self) -> bool {
         js_sys::Date::now() - self.slice_start > SLICE_MS
@@ -337,7 +360,7 @@ impl Slicer {
             self.publish(partial);
             self.last_publish = now;
         }
-        if now - self.last_refresh > self.refresh_every {
+        if now - self.last_refresh > self.refresh_every && self.time_left(now).is_none_or(|t| t > REFRESH_AHEAD_MS) {
             self.state.bump();
             self.last_refresh = now;
             self.refresh_every *= 2.0;

@@ -91,7 +91,7 @@ fn target(state: AppState) -> Shown {
     Shown {
         version: state.version.get_untracked(),
         loading: state.pending.get_untracked() > 0,
-        files: state.data.with_value(|d| !d.finished_files().is_empty()),
+        files: state.files_at_bump.get_value(),
     }
 }
 

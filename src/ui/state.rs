@@ -123,6 +123,11 @@ pub struct AppState {
     pub mailbox: StoredValue<Option<Mailbox>, LocalStorage>,
     /// Progress of the current load.
     pub progress: RwSignal<Progress>,
+    /// Whether any file had been loaded whole when the data set last
+    /// changed ([`AppState::bump`]): the views mount then, not as soon as a
+    /// first file is in (mounting them early only to refresh them soon
+    /// after cost a short load a fifth of its time).
+    pub files_at_bump: StoredValue<bool>,
     /// The active filters; everything shown derives from them and `data`.
     pub filter: RwSignal<Filter>,
     /// Each stage of the views: what it shows, and its overviews (see
@@ -215,6 +220,7 @@ impl AppState {
             focus_results: StoredValue::new(false),
             judging: RwSignal::new(false),
             progress: RwSignal::new(Progress::default()),
+            files_at_bump: StoredValue::new(false),
             filter,
             views,
         }
@@ -235,6 +241,7 @@ impl AppState {
 
     /// Marks the data set as changed.
     pub fn bump(&self) {
+        self.files_at_bump.set_value(self.data.with_value(|d| !d.finished_files().is_empty()));
         self.version.update(|v| *v += 1);
     }
 

@@ -25,19 +25,44 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 /// own merging is the limit, and every worker holds a copy of the module.
 const MAX_WORKERS: usize = 4;
 
-/// A worker's answer, left in the array it arrived in and copied into the
-/// module one chunk at a time ([`crate::engine::AnswerBytes`]).
-pub struct JsAnswer(Uint8Array);
+/// A batch's answers up to this many bytes are copied into the module in
+/// one go; a bigger one (a big archive's part) stays in the worker's array
+/// and is copied a chunk at a time, so wasm memory, which never shrinks,
+/// does not peak at its size.
+const COPY_BYTES: u32 = 4 << 20;
+
+/// A worker's answer for one file ([`crate::engine::AnswerBytes`]).
+pub enum JsAnswer {
+    /// `start..end` of its batch's answers, copied into the module.
+    Copied(Rc<Vec<u8>>, usize, usize),
+    /// Left in the array it arrived in, copied a chunk at a time.
+    Js(Uint8Array),
+}
 
 impl crate::engine::AnswerBytes for JsAnswer {
     fn len(&self) -> usize {
-        self.0.length() as usize
+        match self {
+            JsAnswer::Copied(_, start, end) => end - start,
+            JsAnswer::Js(a) => a.length() as usize,
+        }
     }
 
     fn range(&self, start: usize, end: usize) -> Option<std::borrow::Cow<'_, [u8]>> {
-        (start <= end && end <= self.len())
-            .then(|| std::borrow::Cow::Owned(self.0.subarray(start as u32, end as u32).to_vec()))
+        if start > end || end > self.len() {
+            return None;
+        }
+        Some(match self {
+            JsAnswer::Copied(all, from, _) => std::borrow::Cow::Borrowed(all.get(from + start..from + end)?),
+            JsAnswer::Js(a) => std::borrow::Cow::Owned(a.subarray(start as u32, end as u32).to_vec()),
+        })
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// Hands a batch read by `tlsrptLane.read` to a worker (src/ui/lane.js).
+    #[wasm_bindgen(js_namespace = tlsrptLane, js_name = send, catch)]
+    fn lane_send(worker: &Worker, seqs: &[f64], names: &JsValue, bytes: &JsValue) -> Result<(), JsValue>;
 }
 
 /// A file, or a part of one, on its way to a worker.
@@ -81,10 +106,26 @@ pub enum Read {
     Failed(String),
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// Starts reading a batch of files on the page (src/ui/lane.js: what
+    /// it resolves with, what the arguments mean).
+    #[wasm_bindgen(js_namespace = tlsrptLane, js_name = read, catch)]
+    pub fn lane_read(
+        files: &js_sys::Array,
+        paths: &JsValue,
+        sized: bool,
+        blob: f64,
+        most: f64,
+    ) -> Result<Promise, JsValue>;
+}
+
 /// What a worker, or the page's own reads, said.
 pub enum Reply {
-    /// A batch of files the page has read: `(sequence number, bytes)`.
-    Read(Vec<(u64, Read)>),
+    /// A batch of files the page has read ([`lane_read`]): their sequence
+    /// numbers, what the read resolved with (or why it failed), and whether
+    /// their sizes were read first.
+    Lane { seqs: Vec<u64>, read: Result<js_sys::Array, String>, sized: bool },
     /// Its answers for a batch of files.
     Batch { worker: usize, files: Vec<FileReply> },
     /// The worker died (an uncaught error); what it held is lost.
@@ -169,7 +210,7 @@ pub fn start_with_page(slot: leptos::prelude::StoredValue<PoolSlot, leptos::prel
 pub fn supported() -> bool {
     let g = js_sys::global();
     let has = |k: &str| Reflect::get(&g, &k.into()).is_ok_and(|v| !v.is_undefined() && !v.is_null());
-    has("Worker") && has("tlsrptModule") && has("tlsrptWorker")
+    has("Worker") && has("tlsrptModule") && has("tlsrptWorker") && has("tlsrptLane")
 }
 
 fn worker_count() -> usize {
@@ -307,6 +348,19 @@ impl Pool {
         true
     }
 
+    /// Sends worker `index` a batch of small files the page has read
+    /// together (src/ui/lane.js): their names and bytes as that read gave
+    /// them, the bytes transferred.
+    pub fn send_lane(&mut self, index: usize, seqs: &[u64], names: &JsValue, bytes: &JsValue) -> bool {
+        let Some(slot) = self.slots.get_mut(index) else { return false };
+        let numbers: Vec<f64> = seqs.iter().map(|&s| s as f64).collect();
+        if lane_send(&slot.worker, &numbers, names, bytes).is_err() {
+            return false;
+        }
+        slot.inflight.push(seqs.to_vec());
+        true
+    }
+
     /// Marks a batch of worker `index` answered.
     pub fn answered(&mut self, index: usize) {
         if let Some(slot) = self.slots.get_mut(index) {
@@ -345,37 +399,57 @@ impl Drop for Pool {
     }
 }
 
+/// A worker's message: `{ready}` or `{failed}` as it starts, then one per
+/// batch (scripts/finalize.mjs, `answer`): `[seqs, kinds, sizes, ends,
+/// whys, out]`, parallel arrays with an entry a file, and every answer side
+/// by side in `out` (`ends[i]` where file i's ends).
 fn read_reply(worker: usize, data: &JsValue) -> Reply {
-    let get = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).unwrap_or(JsValue::UNDEFINED);
-    if get(data, "ready").is_truthy() {
-        return Reply::Ready;
-    }
-    if get(data, "failed").is_truthy() {
-        return Reply::InitFailed;
-    }
-    let results = get(data, "results");
-    if !js_sys::Array::is_array(&results) {
+    let Some(m) = data.dyn_ref::<js_sys::Array>() else {
+        let get = |k: &str| Reflect::get(data, &k.into()).is_ok_and(|v| v.is_truthy());
+        return if get("ready") {
+            Reply::Ready
+        } else if get("failed") {
+            Reply::InitFailed
+        } else {
+            Reply::Died { worker, why: "the worker sent an unexpected message".into() }
+        };
+    };
+    let numbers = |i: u32| m.get(i).dyn_into::<js_sys::Float64Array>().ok().map(|a| a.to_vec());
+    let (Some(seqs), Ok(kinds), Some(sizes), Some(ends), Ok(whys), Ok(out)) = (
+        numbers(0),
+        m.get(1).dyn_into::<Uint8Array>(),
+        numbers(2),
+        numbers(3),
+        m.get(4).dyn_into::<js_sys::Array>(),
+        m.get(5).dyn_into::<Uint8Array>(),
+    ) else {
         return Reply::Died { worker, why: "the worker sent an unexpected message".into() };
-    }
-    let files = js_sys::Array::from(&results)
+    };
+    let kinds = kinds.to_vec();
+    let copied = (out.length() <= COPY_BYTES).then(|| Rc::new(out.to_vec()));
+    let mut start = 0usize;
+    let files = seqs
         .iter()
-        .map(|r| {
-            let seq = get(&r, "seq").as_f64().unwrap_or(0.0) as u64;
-            if get(&r, "retry").is_truthy() {
-                return FileReply::Retry { seq };
+        .enumerate()
+        .map(|(i, &seq)| {
+            let seq = seq as u64;
+            let end = ends.get(i).map_or(start, |&e| e as usize);
+            let span = (start, end);
+            start = end;
+            let why = || whys.get(i as u32).as_string().unwrap_or_default();
+            match kinds.get(i) {
+                Some(0) if span.0 <= span.1 && span.1 <= out.length() as usize => {
+                    let bytes = match &copied {
+                        Some(all) => JsAnswer::Copied(all.clone(), span.0, span.1),
+                        None => JsAnswer::Js(out.subarray(span.0 as u32, span.1 as u32)),
+                    };
+                    FileReply::Done { seq, bytes, size: sizes.get(i).copied().unwrap_or(0.0) }
+                }
+                Some(2) => FileReply::Unreadable { seq, why: why() },
+                Some(3) => FileReply::Retry { seq },
+                Some(1) => FileReply::Failed { seq, why: why() },
+                _ => FileReply::Failed { seq, why: "the worker gave no answer".into() },
             }
-            if let Some(why) = get(&r, "error").as_string() {
-                return FileReply::Failed { seq, why };
-            }
-            if let Some(why) = get(&r, "unreadable").as_string() {
-                return FileReply::Unreadable { seq, why };
-            }
-            let out = get(&r, "out");
-            if out.is_instance_of::<Uint8Array>() {
-                let bytes = JsAnswer(out.unchecked_into::<Uint8Array>());
-                return FileReply::Done { seq, bytes, size: get(&r, "size").as_f64().unwrap_or(0.0) };
-            }
-            FileReply::Failed { seq, why: "the worker gave no answer".into() }
         })
         .collect();
     Reply::Batch { worker, files }

@@ -149,7 +149,7 @@ async function traceStart() {
   // TRACE=workers also samples every thread's JavaScript and wasm (the
   // ingest workers included, which a page's CPU profile does not show).
   const sampling = process.env.TRACE === 'workers' ? ',disabled-by-default-v8.cpu_profiler' : '';
-  await tracer.send('Tracing.start', { categories: `devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing${sampling}`, transferMode: 'ReportEvents' });
+  await tracer.send('Tracing.start', { categories: `devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing${sampling}${process.env.TRACE_CATS ? `,${process.env.TRACE_CATS}` : ""}`, transferMode: 'ReportEvents' });
 }
 async function traceEnd(startMark, endMark) {
   if (!tracer) return;
@@ -160,6 +160,8 @@ async function traceEnd(startMark, endMark) {
   const [from, to] = [at(startMark) ?? 0, at(endMark) ?? Infinity];
   const events = traced.filter((e) => e.ph === 'X' && e.ts >= from && e.ts <= to);
   console.log(`traced ${startMark} to ${endMark}: ${((to - from) / 1000).toFixed(0)} ms`);
+  // TRACE_DUMP=FILE writes the events between the marks, for a closer look.
+  if (process.env.TRACE_DUMP) fs.writeFileSync(`${process.env.TRACE_DUMP}.${startMark}.json`, JSON.stringify({ from, events: traced.filter((e) => e.ts >= from && e.ts <= to) }));
   if (process.env.TRACE === 'workers') samplesByThread(from, to);
   // The renderer's main thread: the one with the most RunTask time.
   const byThread = new Map();
@@ -211,9 +213,16 @@ function samplesByThread(from, to) {
     for (const [k, ms] of [...t.self.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP || 12))) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${k.replace(/::h[0-9a-f]{16}$/, '').slice(0, 120)}`);
   }
 }
+// The page's main-thread time during the load, by kind (Chromium's own
+// counters): steadier than the wall-clock time when comparing two builds.
+const metrics = await context.newCDPSession(page);
+await metrics.send('Performance.enable');
+const counters = async () => Object.fromEntries((await metrics.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+const before = await counters();
 await traceStart();
 await page.setInputFiles('[data-testid="file-input"]', files, { timeout: 600_000 });
 await page.waitForFunction(() => window.__tReady, null, { timeout: 600_000, polling: 100 });
+const after = await counters();
 await traceEnd('load-start', 'load-ready');
 await profileEnd('load');
 // Memory is read after a garbage collection: what the page keeps, not the
@@ -304,6 +313,8 @@ const ok = r.reports === expected.unique_reports && r.failed === expected.total_
 console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${r.reports} unique reports (${ok ? 'matches expected.json' : 'MISMATCH with expected.json'})`);
 console.log(`first render ${firstRender} ms; drop to ready ${r.readyMs.toFixed(0)} ms (${(r.reports / (r.readyMs / 1000)).toFixed(0)} reports/s, ${(bytes / 1e6 / (r.readyMs / 1000)).toFixed(1)} MB/s)`);
 console.log(`read floor (main thread, ArrayBuffers only) ${readFloor.ms.toFixed(0)} ms; ready at ${(r.readyMs / readFloor.ms).toFixed(2)}x the floor; engine ${r.engine}`);
+const spent = (k) => ((after[k] - before[k]) * 1000).toFixed(0);
+console.log(`main thread during the load (with the file input's own work): busy ${spent('TaskDuration')} ms, script ${spent('ScriptDuration')} ms, layout ${spent('LayoutDuration')} ms, style ${spent('RecalcStyleDuration')} ms`);
 console.log(`longest task ${r.longestTask.toFixed(0)} ms (${r.longTasks} long tasks, ${r.over50} over 50 ms, ${r.over100} over 100 ms)`);
 console.log(`longest stage of the views: ${Object.entries(r.stages).map(([k, v]) => `${k.slice(6)}: ${v} ms`).join(', ')}`);
 console.log(`the views' catch-ups during the load: ${r.stagesTotal.n}, ${Math.round(r.stagesTotal.ms)} ms in all`);

@@ -671,10 +671,14 @@ async function crashWorkersOnce(page, c, doomed) {
     await w.evaluate(async (doomed) => {
       while (typeof self.onmessage !== 'function') await new Promise((resolve) => setTimeout(resolve, 10));
       const handle = self.onmessage;
-      const pick = doomed === 'part' ? (files) => files.some((f) => f.parts) : (files) => files.length > 1;
+      // A batch comes as a list of files, or, for small files read together
+      // (src/ui/lane.js), as parallel arrays.
+      const pick = doomed === 'part'
+        ? (m) => m.files && m.files.some((f) => f.parts)
+        : (m) => (m.files || m.seqs || []).length > 1;
       let dropped = false;
       self.onmessage = (e) => {
-        if (!dropped && e.data.files && pick(e.data.files)) {
+        if (!dropped && !e.data.module && pick(e.data)) {
           dropped = true;
           setTimeout(() => { throw new Error('simulated worker crash'); });
           return;
@@ -721,6 +725,42 @@ test('a worker that dies reading a part of a big mailbox loses no report: the pa
   c.eq(+row.reports, copies * golden.length, 'reports found, copies included');
   c.done();
 }, () => Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => 2 }));
+
+test('many files read together: one the browser cannot read and one big mailbox among them each get their due', async (page) => {
+  const c = new Check();
+  // Small files are read together and handed to a worker as one batch
+  // (src/ui/lane.js); a batch with a file the browser cannot read, or one
+  // big enough to be read in parts, is booked file by file instead.
+  const dir = path.join(tmp, 'lane-mix');
+  fs.mkdirSync(dir, { recursive: true });
+  const good = reportCopies(20, 'lane');
+  for (const [n, b] of Object.entries(good.files)) fs.writeFileSync(path.join(dir, n), b);
+  fs.writeFileSync(path.join(dir, 'vanishing.json'), '{}');
+  const eml = fs.readFileSync('tests/fixtures/real/mox__microsoft.eml', 'latin1').replace(/\r\n/g, '\n');
+  const mbox = path.join(dir, 'big.mbox');
+  fs.writeFileSync(mbox, Array.from({ length: 300 }, () => `From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n${eml.trimEnd()}\n\n`).join(''), 'latin1');
+  c.ok(fs.statSync(mbox).size >= 2 << 20, 'the mailbox is big enough to be read in parts');
+  await page.setInputFiles('[data-testid="file-input"]', fs.readdirSync(dir).sort().map((n) => path.join(dir, n)));
+  await waitReady(page);
+  const golden = JSON.parse(fs.readFileSync('tests/fixtures/real-expected.json', 'utf8'))['mox__microsoft.eml'];
+  c.eq(await page.getAttribute('[data-testid="app"]', 'data-split-files'), '1', 'the mailbox was read in parts');
+  c.eq(await kpi(page, 'kpi-reports'), 20 + golden.length, 'kpi-reports');
+  c.eq(await kpi(page, 'kpi-failed'), good.failed * 20 + golden.reduce((a, r) => a + r.failed, 0), 'kpi-failed');
+  const rows = Object.fromEntries((await hookRows(page, 'file-row')).map((r) => [r.file, r]));
+  c.eq(Object.keys(rows).length, 22, 'a row for every file');
+  c.eq(rows['vanishing.json']?.status, 'error', 'the unreadable file is an error row');
+  c.ok(/could not read the file: the file went away/.test(rows['vanishing.json']?.text || ''), `its error says why: ${rows['vanishing.json']?.text}`);
+  c.eq(+rows['big.mbox']?.reports, 300 * golden.length, 'the mailbox row counts every copy');
+  c.eq(Object.values(rows).filter((r) => r.status === 'error').length, 1, 'no other error row');
+  c.done();
+}, () => {
+  Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => 2 });
+  // The browser fails to read one file, as when it is moved away after being picked.
+  const read = Blob.prototype.arrayBuffer;
+  Blob.prototype.arrayBuffer = function () {
+    return this.name === 'vanishing.json' ? Promise.reject(new Error('the file went away')) : read.call(this);
+  };
+});
 
 test('views catch up in stages, and "ready" waits for the last of them', async (page) => {
   const c = new Check();

@@ -11,11 +11,12 @@ use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::engine::SPLIT_BYTES;
 use crate::engine::{split_count, ChunkReader, Reorder, MAX_SPLIT};
 use crate::ingest::{sniff, Format};
-use crate::ui::loader::{settled_bytes, Source, MAX_FILE_BYTES, READ_BATCH};
+use crate::ui::loader::{could_not_read, error_message, too_large, Source, MAX_FILE_BYTES};
 use crate::ui::state::AppState;
-use crate::ui::workers::{JsAnswer, Mailbox, Outgoing, Pool, Read, Reply};
+use crate::ui::workers::{lane_read, JsAnswer, Mailbox, Outgoing, Pool, Read, Reply};
 
 /// Sequence numbers per file: one per part it may be read in.
 pub(super) const STRIDE: u64 = MAX_SPLIT as u64;
@@ -28,12 +29,26 @@ const PER_WORKER: usize = 2;
 /// times over, few enough that every worker gets some of a small load.
 const BATCH: usize = 32;
 
-/// Read batches in flight at once (256 reads, as many as the browser reads
-/// concurrently to good effect).
-pub(super) const READS_IN_FLIGHT: usize = 8;
+/// Files whose reads start together, and go to one worker together when
+/// they are small (a lane batch, see `Books::start_lane`).
+const READ_BATCH: usize = 128;
+
+/// Read batches in flight at once (512 reads: the browser reads many files
+/// side by side much faster than a few).
+pub(super) const READS_IN_FLIGHT: usize = 4;
 
 /// Longest stretch spent starting reads before the driver looks at replies (ms).
 pub(super) const READ_START_MS: f64 = 8.0;
+
+/// What `tlsrptLane.read` read of a file (src/ui/lane.js): the file, its
+/// first bytes only (a big file the workers read from its `File`), nothing
+/// (too large), nothing (the browser could not read it).
+const READ: u8 = 0;
+const HEAD: u8 = 1;
+const LARGE: u8 = 2;
+
+/// Why a batch has error rows when posting it to a worker failed.
+const HAND_OVER_FAILED: &str = "the browser could not hand the file to a worker";
 
 /// Read batches this small are sized before they are read (see `Books::start_read`).
 const SIZE_FIRST: usize = 8;
@@ -49,10 +64,26 @@ pub(super) const READY_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
 /// A worker's answer for a file or part, or why there is none.
 pub(super) type Answer = Result<ChunkReader<JsAnswer>, String>;
 
+/// A file's name, as an error row would show it: read from its `File` only
+/// when one needs it (each read costs the page a call and a copy).
+pub(super) enum FileName {
+    Known(String),
+    Of(Source),
+}
+
+impl FileName {
+    pub(super) fn get(&self) -> String {
+        match self {
+            FileName::Known(name) => name.clone(),
+            FileName::Of(src) => src.name(),
+        }
+    }
+}
+
 /// An answer, waiting for its turn to be merged.
 pub(super) enum Arrived {
     /// A whole file's answer.
-    Answer { name: String, reader: ChunkReader<JsAnswer>, size: f64 },
+    Answer { name: FileName, reader: ChunkReader<JsAnswer>, size: f64 },
     /// A file that gets an error row.
     Unreadable { name: String, why: String, size: f64 },
     /// Part `part` of `parts` of a file: its answer, or why it has none.
@@ -82,6 +113,23 @@ struct ReadyItem {
     part: Option<(usize, usize)>,
 }
 
+/// Small files the page read together, handed to one worker as they are
+/// (see [`Books::lane_done`]).
+struct LaneBatch {
+    seqs: Vec<u64>,
+    /// Their names, bytes (`Uint8Array`s) as `tlsrptLane.read` gave them.
+    names: JsValue,
+    bytes: JsValue,
+    /// Their bytes in all.
+    held: f64,
+}
+
+/// What waits for a worker: a file or part, or a batch of small files.
+enum Ready {
+    Item(ReadyItem),
+    Lane(LaneBatch),
+}
+
 /// How a file read in parts is read.
 struct Split {
     parts: usize,
@@ -99,7 +147,8 @@ pub(super) struct Books {
     /// Files taken from the queue and not yet answered, to read again if a
     /// worker stops (by their first sequence number).
     pub(super) held: HashMap<u64, Source>,
-    /// Their names, read once when they left the queue.
+    /// The names of files not read in a lane batch, read once when they
+    /// left the queue (a lane batch's names stay in the page, see [`FileName`]).
     names: HashMap<u64, String>,
     /// Files read in parts, by their first sequence number.
     splits: HashMap<u64, Split>,
@@ -114,7 +163,7 @@ pub(super) struct Books {
     /// Read batches not yet back.
     pub(super) reading: usize,
     /// Files read and waiting for a worker, and their bytes in all.
-    ready: VecDeque<ReadyItem>,
+    ready: VecDeque<Ready>,
     /// Parts of big files handed to a worker and not yet answered, to hand
     /// to another if that worker stops (the page still has the file).
     sent_parts: HashMap<u64, ReadyItem>,
@@ -153,7 +202,11 @@ impl Books {
     }
 
     pub(super) fn name(&self, seq: u64) -> String {
-        self.names.get(&self.file_of(seq)).cloned().unwrap_or_default()
+        let file = self.file_of(seq);
+        match self.names.get(&file) {
+            Some(name) => name.clone(),
+            None => self.held.get(&file).map(Source::name).unwrap_or_default(),
+        }
     }
 
     /// An error row for the file `seq` belongs to, with the numbers it leaves unused.
@@ -197,11 +250,10 @@ impl Books {
     /// reading them; the bytes come back through `mailbox` as [`Reply::Read`].
     /// Reads not started by `deadline` (a `Date.now()`) wait for the next
     /// turn: starting one sometimes costs the page over a millisecond.
-    pub(super) fn start_read(&mut self, state: AppState, mailbox: &Mailbox, deadline: f64) -> bool {
+    pub(super) fn start_read(&mut self, state: AppState, mailbox: &Mailbox) -> bool {
         let mut batch: Vec<u64> = self.retry.drain(..self.retry.len().min(READ_BATCH)).collect();
         let room = READ_BATCH - batch.len();
         for src in state.queue.try_update_value(|q| q.take(room)).unwrap_or_default() {
-            self.names.insert(self.seq, src.name());
             self.held.insert(self.seq, src);
             batch.push(self.seq);
             self.seq += STRIDE;
@@ -209,58 +261,136 @@ impl Books {
         if batch.is_empty() {
             return false;
         }
-        // `File.size` costs a synchronous lookup (~0.6 ms in Chromium, more
-        // than reading a small file), so only a small batch, where one big
-        // mailbox is likely, is sized before reading; the others learn their
-        // sizes from the bytes read, and an oversized one is refused then.
-        let size_first = batch.len() <= SIZE_FIRST;
-        let mut sized = 0.0;
-        let mut seqs = Vec::with_capacity(batch.len());
-        let mut known: Vec<Option<Read>> = Vec::with_capacity(batch.len());
-        let mut blobs: Vec<Option<(JsValue, f64)>> = Vec::with_capacity(batch.len());
-        let reads = js_sys::Array::new();
-        let mut batch = batch.into_iter();
-        while let Some(s) = batch.next() {
-            if !seqs.is_empty() && js_sys::Date::now() > deadline {
-                // The rest first next time, in order.
-                self.retry.splice(0..0, std::iter::once(s).chain(batch));
-                break;
-            }
-            let Some(src) = self.held.get_mut(&s) else { continue };
-            if size_first {
-                sized += src.measure();
-            }
-            let (promise, now, blob) = start(src);
-            reads.push(&promise);
-            known.push(now);
-            blobs.push(blob);
-            seqs.push(s);
-        }
-        state.progress.update(|p| p.bytes_total += sized as u64);
-        self.reading += 1;
-        let mailbox = mailbox.clone();
-        // One promise for the batch (allSettled: one unreadable file must not
-        // fail the others): a future per file cost the page as much again.
-        let settled = JsFuture::from(js_sys::Promise::all_settled(&reads));
-        spawn_local(async move {
-            let results = settled.await.ok().map(|v| v.unchecked_into::<js_sys::Array>());
-            let files = seqs
-                .into_iter()
-                .zip(known.into_iter().zip(blobs))
-                .enumerate()
-                .map(|(i, (s, (now, blob)))| {
-                    let read = now.unwrap_or_else(|| finish(results.as_ref().map(|r| r.get(i as u32))));
-                    (s, with_file(read, blob))
-                })
-                .collect();
-            mailbox.post(Reply::Read(files));
-        });
+        self.start_lane(&batch, mailbox);
         true
+    }
+
+    /// Starts reading the files `seqs` together (src/ui/lane.js). `File.size`
+    /// costs a synchronous lookup (~0.6 ms in Chromium, more than reading a
+    /// small file), so only a small batch, where one big mailbox is likely,
+    /// is sized before reading; the others learn their sizes from the bytes
+    /// read, and an oversized one is refused then.
+    fn start_lane(&mut self, seqs: &[u64], mailbox: &Mailbox) {
+        let files = js_sys::Array::new();
+        let mut paths: Option<js_sys::Array> = None;
+        let mut path = |i: usize, p: &str| {
+            paths.get_or_insert_with(js_sys::Array::new).set(i as u32, JsValue::from_str(p));
+        };
+        for (i, s) in seqs.iter().enumerate() {
+            match self.held.get(s) {
+                Some(Source::File(f, p, _)) => {
+                    files.push(f);
+                    if let Some(p) = p {
+                        path(i, p);
+                    }
+                }
+                Some(Source::Owned(name, bytes)) => {
+                    files.push(&Uint8Array::from(bytes.as_slice()));
+                    path(i, name);
+                }
+                None => {
+                    files.push(&Uint8Array::new_with_length(0));
+                }
+            }
+        }
+        let sized = seqs.len() <= SIZE_FIRST;
+        let paths = paths.map_or(JsValue::UNDEFINED, JsValue::from);
+        let read = lane_read(&files, &paths, sized, BLOB_BYTES, MAX_FILE_BYTES).map_err(|e| error_message(&e));
+        self.reading += 1;
+        let seqs = seqs.to_vec();
+        let mailbox = mailbox.clone();
+        spawn_local(async move {
+            let read = match read {
+                Ok(promise) => {
+                    JsFuture::from(promise).await.map(JsValue::unchecked_into).map_err(|e| error_message(&e))
+                }
+                Err(why) => Err(why),
+            };
+            mailbox.post(Reply::Lane { seqs, read, sized });
+        });
+    }
+
+    /// Books a batch read together: as one batch for a worker when every
+    /// file was read whole and none is big enough to be read in parts or was
+    /// lost with a worker (the usual case: nothing of it crosses into the
+    /// module but sizes), else each file on its own. `sized` says whether
+    /// the sizes were known before reading.
+    pub(super) fn lane_done(
+        &mut self,
+        state: AppState,
+        seqs: Vec<u64>,
+        read: Result<js_sys::Array, String>,
+        sized: bool,
+        workers: usize,
+    ) -> Vec<(u64, Arrived)> {
+        let read = match read {
+            Ok(read) => read,
+            Err(why) => {
+                return seqs.into_iter().flat_map(|s| self.read(s, Read::Failed(why.clone()), workers)).collect()
+            }
+        };
+        let [names, bytes, sizes, kinds, errors] = [0, 1, 2, 3, 4].map(|i| read.get(i));
+        let sizes: Vec<f64> = sizes.dyn_into::<js_sys::Float64Array>().map(|a| a.to_vec()).unwrap_or_default();
+        let kinds: Vec<u8> = kinds.dyn_into::<Uint8Array>().map(|a| a.to_vec()).unwrap_or_default();
+        if sized {
+            // Only a sized batch changes the total: any update of the progress
+            // lays the page out again.
+            state.progress.update(|p| p.bytes_total += sizes.iter().sum::<f64>() as u64);
+        }
+        for (s, &size) in seqs.iter().zip(&sizes) {
+            if let Some(Source::File(_, _, known @ None)) = self.held.get_mut(s) {
+                *known = Some(size);
+            }
+        }
+        let whole = sizes.len() == seqs.len()
+            && kinds.len() == seqs.len()
+            && kinds.iter().all(|&k| k == READ)
+            && sizes.iter().all(|&n| n <= SPLIT_BYTES as f64)
+            && !seqs.iter().any(|s| self.alone.contains(s));
+        if whole {
+            let arrived = seqs.iter().flat_map(|&s| (s + 1..s + STRIDE).map(|n| (n, Arrived::Nothing))).collect();
+            let held: f64 = sizes.iter().sum();
+            self.ready_bytes += held;
+            self.ready.push_back(Ready::Lane(LaneBatch { seqs, names, bytes, held }));
+            return arrived;
+        }
+        let bytes = js_sys::Array::from(&bytes);
+        let errors = js_sys::Array::from(&errors);
+        let mut arrived = Vec::new();
+        for (i, s) in seqs.into_iter().enumerate() {
+            let size = sizes.get(i).copied().unwrap_or(0.0);
+            let one = match kinds.get(i) {
+                Some(&READ) if size > MAX_FILE_BYTES => Read::TooLarge(size),
+                Some(&READ) => Read::Bytes(bytes.get(i as u32), size),
+                Some(&HEAD) => match self.held.get(&s) {
+                    Some(Source::File(f, ..)) => Read::Blob {
+                        prefix: bytes.get(i as u32).dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default(),
+                        file: f.clone().into(),
+                        size,
+                    },
+                    _ => Read::Failed("unknown error".into()),
+                },
+                Some(&LARGE) => Read::TooLarge(size),
+                _ => Read::Failed(errors.get(i as u32).as_string().unwrap_or_else(|| "unknown error".into())),
+            };
+            arrived.extend(self.read(s, one, workers));
+        }
+        arrived
+    }
+
+    /// Books what the page's read of file `seq` gave.
+    pub(super) fn read(&mut self, seq: u64, read: Read, workers: usize) -> Vec<(u64, Arrived)> {
+        match read {
+            Read::Bytes(bytes, size) => self.read_done(seq, bytes, size, workers),
+            Read::Blob { prefix, file, size } => self.blob_done(seq, &prefix, file, size, workers),
+            Read::TooLarge(size) => self.unreadable(seq, too_large(size), size),
+            Read::Failed(why) => self.unreadable(seq, could_not_read(&why), 0.0),
+        }
     }
 
     /// Books a file the page has read: a big archive or mailbox waits as
     /// parts (several workers read it side by side), anything else whole.
-    pub(super) fn read_done(&mut self, seq: u64, bytes: JsValue, size: f64, workers: usize) -> Vec<(u64, Arrived)> {
+    fn read_done(&mut self, seq: u64, bytes: JsValue, size: f64, workers: usize) -> Vec<(u64, Arrived)> {
         if let Some(Source::File(_, _, known @ None)) = self.held.get_mut(&seq) {
             *known = Some(size);
         }
@@ -271,14 +401,7 @@ impl Books {
     }
 
     /// Books a big file the workers read themselves (`file` is its `File`).
-    pub(super) fn blob_done(
-        &mut self,
-        seq: u64,
-        prefix: &[u8],
-        file: JsValue,
-        size: f64,
-        workers: usize,
-    ) -> Vec<(u64, Arrived)> {
+    fn blob_done(&mut self, seq: u64, prefix: &[u8], file: JsValue, size: f64, workers: usize) -> Vec<(u64, Arrived)> {
         count_worker_read();
         self.book(seq, prefix, file, size, 0.0, workers)
     }
@@ -296,21 +419,25 @@ impl Books {
     ) -> Vec<(u64, Arrived)> {
         let parts = split_count(prefix, size as usize, workers);
         let unused = (seq + parts as u64..seq + STRIDE).map(|s| (s, Arrived::Nothing)).collect();
+        if !self.names.contains_key(&seq) {
+            // Read in the lane, then found to be big: its parts need the name.
+            self.names.insert(seq, self.name(seq));
+        }
         if parts == 1 {
-            self.ready.push_back(ReadyItem { seq, bytes, size, held, part: None });
+            self.ready.push_back(Ready::Item(ReadyItem { seq, bytes, size, held, part: None }));
             return unused;
         }
         self.splits.insert(seq, Split { parts, format: sniff(prefix), size });
         count_split();
         for k in 0..parts {
             let held = if k + 1 == parts { held } else { 0.0 };
-            self.ready.push_back(ReadyItem {
+            self.ready.push_back(Ready::Item(ReadyItem {
                 seq: seq + k as u64,
                 bytes: bytes.clone(),
                 size,
                 held,
                 part: Some((k, parts)),
-            });
+            }));
         }
         unused
     }
@@ -322,13 +449,24 @@ impl Books {
         let mut failed = Vec::new();
         while !self.ready.is_empty() {
             let Some(w) = pool.idle(PER_WORKER) else { break };
+            if let Some(Ready::Lane(_)) = self.ready.front() {
+                let Some(Ready::Lane(lane)) = self.ready.pop_front() else { break };
+                self.ready_bytes -= lane.held;
+                if !pool.send_lane(w, &lane.seqs, &lane.names, &lane.bytes) {
+                    for &s in &lane.seqs {
+                        failed.extend(self.failed(s, HAND_OVER_FAILED.to_owned(), 0.0));
+                    }
+                }
+                continue;
+            }
             let mut batch: Vec<ReadyItem> = Vec::new();
             while batch.len() < BATCH {
-                let alone = self.ready.front().is_some_and(|item| self.alone.contains(&item.seq));
+                let Some(Ready::Item(front)) = self.ready.front() else { break };
+                let alone = self.alone.contains(&front.seq);
                 if alone && !batch.is_empty() {
                     break;
                 }
-                let Some(item) = self.ready.pop_front() else { break };
+                let Some(Ready::Item(item)) = self.ready.pop_front() else { break };
                 let part = item.part.is_some();
                 batch.push(item);
                 if part || alone {
@@ -367,9 +505,8 @@ impl Books {
                 }
             } else {
                 self.holds.remove(&w);
-                let why = "the browser could not hand the file to a worker";
                 for item in &batch {
-                    failed.extend(self.failed(item.seq, why.to_owned(), item.size));
+                    failed.extend(self.failed(item.seq, HAND_OVER_FAILED.to_owned(), item.size));
                 }
             }
         }
@@ -377,10 +514,16 @@ impl Books {
     }
 
     /// Forgets what was kept to send `seq` again (the file's source, the
-    /// part handed out), once a worker has answered for it.
-    pub(super) fn answered(&mut self, seq: u64) {
-        self.held.remove(&seq);
+    /// part handed out), once a worker has answered for it; returns the
+    /// file's name for its answer.
+    pub(super) fn answered(&mut self, seq: u64) -> FileName {
         self.sent_parts.remove(&seq);
+        let src = self.held.remove(&seq);
+        match (self.names.get(&self.file_of(seq)), src) {
+            (Some(name), _) => FileName::Known(name.clone()),
+            (None, Some(src)) => FileName::Of(src),
+            (None, None) => FileName::Known(String::new()),
+        }
     }
 
     /// Sends `seq` back, after its worker stopped: a file to be read again,
@@ -402,7 +545,7 @@ impl Books {
     fn hand_again(&mut self, seq: u64) -> bool {
         match self.sent_parts.remove(&seq) {
             Some(item) => {
-                self.ready.push_front(item);
+                self.ready.push_front(Ready::Item(item));
                 true
             }
             None => false,
@@ -446,44 +589,5 @@ fn count(counter: &'static std::thread::LocalKey<std::cell::Cell<usize>>, attrib
     });
     if let Some(app) = document().query_selector("[data-testid=app]").ok().flatten() {
         let _ = app.set_attribute(attribute, &n.to_string());
-    }
-}
-
-/// Starts reading `src`: the promise to wait for, or what is known at once
-/// (bytes the page holds, a file known to be too large); for a big file,
-/// only its first bytes are read, and the `File` goes to the workers.
-fn start(src: &Source) -> (js_sys::Promise, Option<Read>, Option<(JsValue, f64)>) {
-    let now = |r: Read| (js_sys::Promise::resolve(&JsValue::NULL), Some(r), None);
-    match src {
-        Source::File(_, _, Some(size)) if *size > MAX_FILE_BYTES => now(Read::TooLarge(*size)),
-        Source::File(f, _, Some(size)) if *size >= BLOB_BYTES => match f.slice_with_i32_and_i32(0, 64) {
-            Ok(head) => (head.array_buffer(), None, Some((f.clone().into(), *size))),
-            Err(_) => (f.array_buffer(), None, None),
-        },
-        Source::File(f, ..) => (f.array_buffer(), None, None),
-        Source::Owned(_, b) => now(Read::Bytes(Uint8Array::from(b.as_slice()).into(), b.len() as f64)),
-    }
-}
-
-/// A read of a big file's first bytes, as the file the workers read.
-fn with_file(read: Read, blob: Option<(JsValue, f64)>) -> Read {
-    match (read, blob) {
-        (Read::Bytes(head, _), Some((file, size))) => {
-            Read::Blob { prefix: head.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec).unwrap_or_default(), file, size }
-        }
-        (read, _) => read,
-    }
-}
-
-/// What one settled read gave (an `allSettled` entry).
-fn finish(entry: Option<JsValue>) -> Read {
-    let Some(entry) = entry else { return Read::Failed("unknown error".into()) };
-    match settled_bytes(&entry) {
-        Ok(bytes) if bytes.length() as f64 > MAX_FILE_BYTES => Read::TooLarge(bytes.length() as f64),
-        Ok(bytes) => {
-            let size = bytes.length() as f64;
-            Read::Bytes(bytes.into(), size)
-        }
-        Err(why) => Read::Failed(why),
     }
 }

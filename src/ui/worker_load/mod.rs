@@ -13,9 +13,9 @@
 
 use leptos::prelude::*;
 
-use super::loader::{could_not_read, too_large, Slicer, CANCELLED};
+use super::loader::{could_not_read, Slicer, CANCELLED};
 use super::state::AppState;
-use super::workers::{FileReply, JsAnswer, Pool, Read, Reply};
+use super::workers::{FileReply, JsAnswer, Pool, Reply};
 use crate::engine::{merge_chunk, ChunkReader};
 
 mod books;
@@ -57,14 +57,14 @@ pub(super) async fn drive_workers(state: AppState, pool: &mut Pool, slicer: &mut
             }
             return;
         }
-        // Starting a read costs the page ~0.35 ms (its name, the read itself):
-        // a few batches per turn, the rest as replies come in. Reads have a
+        // Starting a file's read costs the page ~0.1 ms, a batch's ~10 ms: a
+        // batch or two per turn, the rest as replies come in. Reads have a
         // budget of their own, not what is left of the slice.
         let deadline = js_sys::Date::now() + READ_START_MS;
         while b.reading < READS_IN_FLIGHT
             && b.ready_bytes < READY_BYTES
             && js_sys::Date::now() < deadline
-            && b.start_read(state, &mailbox, deadline)
+            && b.start_read(state, &mailbox)
         {}
         let mut arrived = b.dispatch(pool);
         if arrived.is_empty() && b.drained() {
@@ -85,7 +85,7 @@ pub(super) async fn drive_workers(state: AppState, pool: &mut Pool, slicer: &mut
         }
         if arrived.is_empty() {
             let reply = pool.next().await;
-            arrived = answers(&mut b, pool, reply);
+            arrived = answers(state, &mut b, pool, reply);
         }
         for (s, a) in arrived {
             for item in b.order.push(s, a) {
@@ -97,51 +97,43 @@ pub(super) async fn drive_workers(state: AppState, pool: &mut Pool, slicer: &mut
 
 /// Books one reply: bytes read wait for a worker; a worker's answers wait
 /// for their turn to be merged, returned here.
-fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> {
+fn answers(state: AppState, b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> {
     let mut arrived = Vec::new();
     match reply {
-        Reply::Read(files) => {
-            if files.first().is_some_and(|(s, _)| *s < b.first) {
+        Reply::Lane { seqs, read, sized } => {
+            if seqs.first().is_some_and(|s| *s < b.first) {
                 return arrived; // from a cancelled load
             }
             b.reading -= 1;
-            for (s, read) in files {
-                match read {
-                    Read::Bytes(bytes, size) => arrived.extend(b.read_done(s, bytes, size, pool.size())),
-                    Read::Blob { prefix, file, size } => {
-                        arrived.extend(b.blob_done(s, &prefix, file, size, pool.size()))
-                    }
-                    Read::TooLarge(size) => arrived.extend(b.unreadable(s, too_large(size), size)),
-                    Read::Failed(why) => arrived.extend(b.unreadable(s, could_not_read(&why), 0.0)),
-                }
-            }
+            arrived.extend(b.lane_done(state, seqs, read, sized, pool.size()));
         }
         Reply::Batch { worker, files } => {
             pool.answered(worker);
             let mut trapped = false;
+            // Once answered (a retry is not), nothing is kept to send a file
+            // again; its error row takes its name first.
             for f in files {
-                // Answered (a retry is not): nothing is kept to send it again.
-                if let FileReply::Done { seq, .. } | FileReply::Failed { seq, .. } | FileReply::Unreadable { seq, .. } =
-                    &f
-                {
-                    b.answered(*seq);
-                }
                 match f {
-                    FileReply::Done { seq, bytes, size } => match b.part(seq, Ok(ChunkReader::new(bytes))) {
-                        Ok(part) => arrived.push((seq, part)),
-                        Err(answer) => {
-                            if let Ok(reader) = answer {
-                                arrived.push((seq, Arrived::Answer { name: b.name(seq), reader, size }));
+                    FileReply::Done { seq, bytes, size } => {
+                        let name = b.answered(seq);
+                        match b.part(seq, Ok(ChunkReader::new(bytes))) {
+                            Ok(part) => arrived.push((seq, part)),
+                            Err(answer) => {
+                                if let Ok(reader) = answer {
+                                    arrived.push((seq, Arrived::Answer { name, reader, size }));
+                                }
                             }
                         }
-                    },
+                    }
                     FileReply::Failed { seq, why } => {
                         trapped = true;
                         arrived.extend(b.failed(seq, format!("the file could not be read: {why}"), 0.0));
+                        b.answered(seq);
                     }
                     FileReply::Retry { seq } => arrived.extend(requeue(b, seq)),
                     FileReply::Unreadable { seq, why } => {
                         arrived.extend(b.failed(seq, could_not_read(&why), 0.0));
+                        b.answered(seq);
                     }
                 }
             }
@@ -164,8 +156,9 @@ fn answers(b: &mut Books, pool: &mut Pool, reply: Reply) -> Vec<(u64, Arrived)> 
                 if b.alone.insert(s) && b.try_again(s) {
                     count_worker_retry();
                 } else {
-                    let size = b.held.remove(&s).map_or(0.0, |src| src.size());
+                    let size = b.held.get(&s).map_or(0.0, |src| src.size());
                     arrived.extend(b.failed(s, why.clone(), size));
+                    b.held.remove(&s);
                 }
             }
         }
@@ -205,7 +198,7 @@ async fn merge(state: AppState, slicer: &mut Slicer, item: Arrived) {
             // Part 0 opens the file; the others add to it.
             let open = state.data.with_value(|d| d.open_id()).filter(|_| part > 0);
             let id = match answer {
-                Ok(reader) => merge_chunks(state, slicer, reader, open, &name, size).await,
+                Ok(reader) => merge_chunks(state, slicer, reader, open, &FileName::Known(name.clone()), size).await,
                 Err(why) => state.data.try_update_value(|d| {
                     let id = open.unwrap_or_else(|| d.start_file(&name, size as usize, format));
                     d.note_error(id, "", &format!("part {} of {parts} of the file could not be read: {why}", part + 1));
@@ -234,7 +227,7 @@ async fn merge_chunks(
     slicer: &mut Slicer,
     mut reader: ChunkReader<JsAnswer>,
     open: Option<usize>,
-    name: &str,
+    name: &FileName,
     size: f64,
 ) -> Option<usize> {
     let mut id = open;
@@ -246,7 +239,7 @@ async fn merge_chunks(
                 state.data.update_value(|d| match id {
                     Some(id) => d.note_error(id, "", &why),
                     None => {
-                        d.add_unreadable(name, size as usize, &why);
+                        d.add_unreadable(&name.get(), size as usize, &why);
                     }
                 });
                 break;
