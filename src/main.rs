@@ -14,12 +14,32 @@ fn main() {
     leptos::mount::mount_to_body(tlsrpt_viewer::ui::App);
 }
 
-/// Called by an ingest worker for each file: reads it whole and returns its
-/// result as chunks ([`tlsrpt_viewer::engine::encode_chunks`]).
+/// Called by an ingest worker for a batch of files (a file read whole is a
+/// batch of one): [`tlsrpt_viewer::engine::ingest_batch`], one call for the
+/// batch where a call per file cost the worker ~10 µs each in copies. Each
+/// file's answer ends at the offset `out_ends[i]` of what it returns.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
-pub fn worker_ingest(name: &str, bytes: &[u8]) -> Vec<u8> {
-    tlsrpt_viewer::engine::ingest_encoded(name, bytes)
+pub fn worker_ingest_batch(names: &str, all: &[u8], ends: &[f64], out_ends: &mut [f64]) -> Vec<u8> {
+    let (out, done) = tlsrpt_viewer::engine::ingest_batch(names, all, ends, |i| IN_HAND.with(|c| c.set(i as u32)));
+    out_ends.iter_mut().zip(done).for_each(|(o, d)| *o = d);
+    out
+}
+
+// The file of a batch being read ([`worker_ingest_batch`]), for the worker
+// to tell after a trap which file it was.
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    static IN_HAND: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Which file of its batch [`worker_ingest_batch`] was reading (after a trap:
+/// the file that caused it). Allocates nothing, so it can be called on a
+/// module that has trapped.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+pub fn worker_in_hand() -> u32 {
+    IN_HAND.with(|c| c.get())
 }
 
 // The big file whose parts this worker reads, kept in the module between

@@ -220,3 +220,39 @@ fn only_big_archives_and_mailboxes_are_split() {
     assert_eq!(split_count(b"\x1f\x8b\x08....", SPLIT_BYTES * 5, 2), 1, "a gzip stream is one unit");
     assert_eq!(split_count(b"{\"organization-name\"", SPLIT_BYTES * 5, 2), 1);
 }
+
+/// A batch read in one call answers exactly as its files read one by one,
+/// in order, and tells which file it is on before reading each; bounds out
+/// of order give that file an empty answer and leave the others alone.
+#[test]
+fn a_batch_answers_like_its_files_one_by_one() {
+    use tlsrpt_viewer::engine::{ingest_batch, ingest_encoded};
+    let files = files();
+    let (mut all, mut ends, mut names) = (Vec::new(), Vec::new(), String::new());
+    for (name, bytes) in &files {
+        all.extend_from_slice(bytes);
+        ends.push(all.len() as f64);
+        names.push_str(name);
+        names.push('\0');
+    }
+    let mut seen = Vec::new();
+    let (out, out_ends) = ingest_batch(&names, &all, &ends, |i| seen.push(i));
+    assert_eq!(seen, (0..files.len()).collect::<Vec<_>>());
+    assert_eq!(out_ends.len(), files.len());
+    let mut start = 0;
+    for (i, (name, bytes)) in files.iter().enumerate() {
+        let end = out_ends[i] as usize;
+        assert_eq!(out[start..end], ingest_encoded(name, bytes)[..], "file {i} ({name})");
+        start = end;
+    }
+    assert_eq!(start, out.len());
+
+    // File 1's end before its start: no answer for it; file 2 reads from
+    // where file 1 was said to end.
+    let ends = [3.0, 2.0, all.len() as f64];
+    let mut seen = Vec::new();
+    let (out, out_ends) = ingest_batch("a\0b\0c\0", &all, &ends, |i| seen.push(i));
+    assert_eq!(seen, vec![0, 2]);
+    assert_eq!(out_ends[0], out_ends[1]);
+    assert_eq!(out[out_ends[1] as usize..], ingest_encoded("c", &all[2..])[..]);
+}

@@ -40,6 +40,31 @@ pub fn ingest_encoded(name: &str, bytes: &[u8]) -> Vec<u8> {
     encode_chunks(FileResult::read(name, bytes, &Limits::default()), REPORTS_PER_CHUNK)
 }
 
+/// What a worker does with a batch of small files the page read together
+/// (src/ui/lane.js): `all` holds them side by side, file `i` ending at
+/// `ends[i]`, and `names` their names, each followed by a NUL (no file name
+/// holds one). Returns their answers ([`ingest_encoded`]) side by side, and
+/// where each ends. `started(i)` is told before file `i` is read, so a
+/// worker whose module traps knows on which file. A file whose bounds are
+/// out of order gets an empty answer (the page says it gave none).
+pub fn ingest_batch(names: &str, all: &[u8], ends: &[f64], mut started: impl FnMut(usize)) -> (Vec<u8>, Vec<f64>) {
+    let mut out = Vec::new();
+    let mut out_ends = Vec::with_capacity(ends.len());
+    let mut names = names.split('\0');
+    let mut start = 0usize;
+    for (i, &end) in ends.iter().enumerate() {
+        let end = end as usize;
+        let name = names.next().unwrap_or_default();
+        if let Some(bytes) = all.get(start..end) {
+            started(i);
+            out.extend(ingest_encoded(name, bytes));
+        }
+        out_ends.push(out.len() as f64);
+        start = end;
+    }
+    (out, out_ends)
+}
+
 /// What a worker does with part `part` of `parts` of a big archive or
 /// mailbox ([`crate::ingest::Job::part`]).
 pub fn ingest_part_encoded(name: &str, bytes: &[u8], part: usize, parts: usize) -> Vec<u8> {

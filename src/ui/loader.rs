@@ -1,6 +1,6 @@
 //! Reading files from the browser into the data set without freezing the page.
 
-use js_sys::{Array, Promise, Uint8Array};
+use js_sys::{Promise, Uint8Array};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -48,8 +48,8 @@ pub enum Source {
     /// A file the user gave, with its path when it came from a dropped folder,
     /// and its size once known. The first `File.size` of a file on disk is a
     /// synchronous lookup (~0.2 ms in Chromium): sizing 6,000 files up front
-    /// held the page for over a second, so each batch is sized just before
-    /// its reads start, while the previous batch is still being read.
+    /// held the page for over a second, so a file is sized as its batch is
+    /// read, or learns its size from the bytes read (see src/ui/lane.js).
     File(web_sys::File, Option<String>, Option<f64>),
     /// Bytes the page already holds (pasted text, the samples).
     Owned(String, Vec<u8>),
@@ -59,14 +59,6 @@ impl Source {
     /// A file given by the user.
     pub fn file(f: web_sys::File) -> Source {
         Source::File(f, None, None)
-    }
-
-    /// Reads the size (once) and returns it.
-    pub(super) fn measure(&mut self) -> f64 {
-        match self {
-            Source::File(f, _, size @ None) => *size.insert(f.size()),
-            other => other.size(),
-        }
     }
 
     /// The name its file row shows.
@@ -206,20 +198,21 @@ async fn drive_main(state: AppState, slicer: &mut Slicer) {
     let mut inflight = std::collections::VecDeque::new();
     loop {
         while inflight.len() < 2 {
-            let (batch, reads) = next_batch(state);
+            let batch = state.queue.try_update_value(|q| q.take(READ_BATCH)).unwrap_or_default();
             if batch.is_empty() {
                 break;
             }
+            let reads = super::lane::read(&batch.iter().collect::<Vec<_>>(), true, f64::INFINITY, MAX_FILE_BYTES);
             inflight.push_back((batch, reads));
         }
-        let Some((batch, reads)) = inflight.pop_front() else {
+        let Some((mut batch, reads)) = inflight.pop_front() else {
             // Nothing in hand: stop, unless files were queued meanwhile.
             if state.queue.try_update_value(|q| q.finish()).unwrap_or(true) {
                 break;
             }
             continue;
         };
-        let contents = finish_reads(&batch, reads).await;
+        let contents = contents(state, &mut batch, reads.await);
         for (src, content) in batch.into_iter().zip(contents) {
             if state.cancelled.get_value() {
                 state.data.update_value(|d| {
@@ -234,13 +227,6 @@ async fn drive_main(state: AppState, slicer: &mut Slicer) {
             }
         }
     }
-}
-
-/// Takes the next batch from the queue and starts reading it.
-fn next_batch(state: AppState) -> (Vec<Source>, Promise) {
-    let mut batch = state.queue.try_update_value(|q| q.take(READ_BATCH)).unwrap_or_default();
-    let reads = start_reads(state, &mut batch);
-    (batch, reads)
 }
 
 /// Loads one file's contents into the data set, a few units per time slice.
@@ -326,7 +312,8 @@ impl Slicer {
     /// The load's expected time left at `now` (ms), from the share done of
     /// its files (or of the one file's bytes); `None` before anything is done.
     fn time_left(&self, now: f64) -> Option<f64> {
-        let p = self.state.progress.get_untracked();
+        // Outside any reactive scope: `get` tracks nothing here.
+        let p = self.state.progress.get();
         let share = if p.files_total > 1 {
             (p.files_done + self.files_done) as f64 / p.files_total as f64
         } else if p.bytes_total > 0 {
@@ -370,6 +357,7 @@ impl Slicer {
     }
 }
 
+/// What the page read of a file loaded on the main thread.
 enum Content {
     Bytes(Vec<u8>),
     /// The bytes are in the `Source` itself.
@@ -378,57 +366,32 @@ enum Content {
     Failed(String),
 }
 
-/// Reads a batch of files concurrently.
-/// Starts reading a batch of files; the browser reads them while we parse the
-/// previous batch. Resolves (allSettled) when all are read.
-fn start_reads(state: AppState, batch: &mut [Source]) -> Promise {
-    let promises = Array::new();
-    let sized: f64 = batch.iter_mut().map(Source::measure).sum();
-    state.progress.update(|p| p.bytes_total += sized as u64);
-    for src in batch.iter() {
-        if let Source::File(f, _, Some(size)) = src {
-            if *size <= MAX_FILE_BYTES {
-                promises.push(&f.array_buffer());
-                continue;
-            }
-        }
-        promises.push(&Promise::resolve(&wasm_bindgen::JsValue::NULL));
-    }
-    // allSettled: one unreadable file must not fail the batch.
-    Promise::all_settled(&promises)
-}
-
-/// The contents of a batch whose reads [`start_reads`] began.
-async fn finish_reads(batch: &[Source], reads: Promise) -> Vec<Content> {
-    let settled = match JsFuture::from(reads).await {
-        Ok(v) => v.unchecked_into::<Array>(),
-        Err(e) => {
-            let why = e.as_string().unwrap_or_else(|| "unknown error".into());
-            return batch.iter().map(|_| Content::Failed(why.clone())).collect();
-        }
+/// What the page read of each file of a batch (sized before reading, see
+/// [`super::lane::read`]); their sizes go to the sources and the progress.
+fn contents(state: AppState, batch: &mut [Source], read: Result<super::lane::Batch, String>) -> Vec<Content> {
+    use super::lane::Kind;
+    let read = match read {
+        Ok(read) => read,
+        Err(why) => return batch.iter().map(|_| Content::Failed(why.clone())).collect(),
     };
+    state.progress.update(|p| p.bytes_total += read.sizes.iter().sum::<f64>() as u64);
     batch
-        .iter()
+        .iter_mut()
         .enumerate()
-        .map(|(i, src)| match src {
-            Source::Owned(..) => Content::Taken,
-            Source::File(_, _, Some(size)) if *size > MAX_FILE_BYTES => Content::Refused,
-            Source::File(..) => match settled_bytes(&settled.get(i as u32)) {
-                Ok(bytes) => Content::Bytes(bytes.to_vec()),
-                Err(why) => Content::Failed(why),
-            },
+        .map(|(i, src)| match (src, read.kind(i)) {
+            (Source::Owned(..), _) => Content::Taken,
+            (Source::File(_, _, size), kind) => {
+                *size = Some(read.size(i));
+                match kind {
+                    Kind::Read => {
+                        Content::Bytes(read.bytes(i).dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default())
+                    }
+                    Kind::Large => Content::Refused,
+                    Kind::Head | Kind::Failed => Content::Failed(read.error(i)),
+                }
+            }
         })
         .collect()
-}
-
-/// The bytes of one settled read (an entry of `Promise.allSettled` over
-/// `File.arrayBuffer()` calls), or why the browser could not read the file.
-pub(super) fn settled_bytes(entry: &wasm_bindgen::JsValue) -> Result<Uint8Array, String> {
-    let get = |k: &str| js_sys::Reflect::get(entry, &k.into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
-    if get("status").as_string().as_deref() == Some("fulfilled") {
-        return Ok(Uint8Array::new(&get("value")));
-    }
-    Err(error_message(&get("reason")))
 }
 
 /// The message of a JavaScript error (a rejected read or import), or

@@ -11,6 +11,7 @@ mod folders;
 mod inspector;
 mod intro;
 mod kpis;
+mod lane;
 mod launch;
 mod loader;
 mod panic;

@@ -58,13 +58,6 @@ impl crate::engine::AnswerBytes for JsAnswer {
     }
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// Hands a batch read by `tlsrptLane.read` to a worker (src/ui/lane.js).
-    #[wasm_bindgen(js_namespace = tlsrptLane, js_name = send, catch)]
-    fn lane_send(worker: &Worker, seqs: &[f64], names: &JsValue, bytes: &JsValue) -> Result<(), JsValue>;
-}
-
 /// A file, or a part of one, on its way to a worker.
 pub struct Outgoing<'a> {
     /// Its sequence number (a part has its own).
@@ -106,26 +99,12 @@ pub enum Read {
     Failed(String),
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// Starts reading a batch of files on the page (src/ui/lane.js: what
-    /// it resolves with, what the arguments mean).
-    #[wasm_bindgen(js_namespace = tlsrptLane, js_name = read, catch)]
-    pub fn lane_read(
-        files: &js_sys::Array,
-        paths: &JsValue,
-        sized: bool,
-        blob: f64,
-        most: f64,
-    ) -> Result<Promise, JsValue>;
-}
-
 /// What a worker, or the page's own reads, said.
 pub enum Reply {
-    /// A batch of files the page has read ([`lane_read`]): their sequence
-    /// numbers, what the read resolved with (or why it failed), and whether
+    /// A batch of files the page has read ([`super::lane::read`]): their
+    /// sequence numbers, what the read gave (or why it failed), and whether
     /// their sizes were read first.
-    Lane { seqs: Vec<u64>, read: Result<js_sys::Array, String>, sized: bool },
+    Lane { seqs: Vec<u64>, read: Result<super::lane::Batch, String>, sized: bool },
     /// Its answers for a batch of files.
     Batch { worker: usize, files: Vec<FileReply> },
     /// The worker died (an uncaught error); what it held is lost.
@@ -353,8 +332,7 @@ impl Pool {
     /// them, the bytes transferred.
     pub fn send_lane(&mut self, index: usize, seqs: &[u64], names: &JsValue, bytes: &JsValue) -> bool {
         let Some(slot) = self.slots.get_mut(index) else { return false };
-        let numbers: Vec<f64> = seqs.iter().map(|&s| s as f64).collect();
-        if lane_send(&slot.worker, &numbers, names, bytes).is_err() {
+        if !super::lane::send(&slot.worker, seqs, names, bytes) {
             return false;
         }
         slot.inflight.push(seqs.to_vec());

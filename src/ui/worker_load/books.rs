@@ -9,14 +9,14 @@ use js_sys::Uint8Array;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 use crate::engine::SPLIT_BYTES;
 use crate::engine::{split_count, ChunkReader, Reorder, MAX_SPLIT};
 use crate::ingest::{sniff, Format};
-use crate::ui::loader::{could_not_read, error_message, too_large, Source, MAX_FILE_BYTES};
+use crate::ui::lane::{self, Kind};
+use crate::ui::loader::{could_not_read, too_large, Source, MAX_FILE_BYTES};
 use crate::ui::state::AppState;
-use crate::ui::workers::{lane_read, JsAnswer, Mailbox, Outgoing, Pool, Read, Reply};
+use crate::ui::workers::{JsAnswer, Mailbox, Outgoing, Pool, Read, Reply};
 
 /// Sequence numbers per file: one per part it may be read in.
 pub(super) const STRIDE: u64 = MAX_SPLIT as u64;
@@ -33,19 +33,15 @@ const BATCH: usize = 32;
 /// they are small (a lane batch, see `Books::start_lane`).
 const READ_BATCH: usize = 128;
 
+/// The smallest read batch toward the end of a load (see `Books::start_read`).
+const TAIL_BATCH: usize = 32;
+
 /// Read batches in flight at once (512 reads: the browser reads many files
 /// side by side much faster than a few).
 pub(super) const READS_IN_FLIGHT: usize = 4;
 
 /// Longest stretch spent starting reads before the driver looks at replies (ms).
 pub(super) const READ_START_MS: f64 = 8.0;
-
-/// What `tlsrptLane.read` read of a file (src/ui/lane.js): the file, its
-/// first bytes only (a big file the workers read from its `File`), nothing
-/// (too large), nothing (the browser could not read it).
-const READ: u8 = 0;
-const HEAD: u8 = 1;
-const LARGE: u8 = 2;
 
 /// Why a batch has error rows when posting it to a worker failed.
 const HAND_OVER_FAILED: &str = "the browser could not hand the file to a worker";
@@ -251,8 +247,12 @@ impl Books {
     /// Reads not started by `deadline` (a `Date.now()`) wait for the next
     /// turn: starting one sometimes costs the page over a millisecond.
     pub(super) fn start_read(&mut self, state: AppState, mailbox: &Mailbox) -> bool {
-        let mut batch: Vec<u64> = self.retry.drain(..self.retry.len().min(READ_BATCH)).collect();
-        let room = READ_BATCH - batch.len();
+        // Toward the end of a load, smaller batches: the last files are then
+        // parsed by every worker side by side, not by one while the others idle.
+        let left = state.queue.try_with_value(|q| q.len()).unwrap_or(0);
+        let size = (left / 4).clamp(TAIL_BATCH, READ_BATCH);
+        let mut batch: Vec<u64> = self.retry.drain(..self.retry.len().min(size)).collect();
+        let room = size - batch.len();
         for src in state.queue.try_update_value(|q| q.take(room)).unwrap_or_default() {
             self.held.insert(self.seq, src);
             batch.push(self.seq);
@@ -271,41 +271,15 @@ impl Books {
     /// is sized before reading; the others learn their sizes from the bytes
     /// read, and an oversized one is refused then.
     fn start_lane(&mut self, seqs: &[u64], mailbox: &Mailbox) {
-        let files = js_sys::Array::new();
-        let mut paths: Option<js_sys::Array> = None;
-        let mut path = |i: usize, p: &str| {
-            paths.get_or_insert_with(js_sys::Array::new).set(i as u32, JsValue::from_str(p));
-        };
-        for (i, s) in seqs.iter().enumerate() {
-            match self.held.get(s) {
-                Some(Source::File(f, p, _)) => {
-                    files.push(f);
-                    if let Some(p) = p {
-                        path(i, p);
-                    }
-                }
-                Some(Source::Owned(name, bytes)) => {
-                    files.push(&Uint8Array::from(bytes.as_slice()));
-                    path(i, name);
-                }
-                None => {
-                    files.push(&Uint8Array::new_with_length(0));
-                }
-            }
-        }
+        // Every file taken is held until answered.
+        let sources: Vec<&Source> = seqs.iter().filter_map(|s| self.held.get(s)).collect();
         let sized = seqs.len() <= SIZE_FIRST;
-        let paths = paths.map_or(JsValue::UNDEFINED, JsValue::from);
-        let read = lane_read(&files, &paths, sized, BLOB_BYTES, MAX_FILE_BYTES).map_err(|e| error_message(&e));
+        let read = lane::read(&sources, sized, BLOB_BYTES, MAX_FILE_BYTES);
         self.reading += 1;
         let seqs = seqs.to_vec();
         let mailbox = mailbox.clone();
         spawn_local(async move {
-            let read = match read {
-                Ok(promise) => {
-                    JsFuture::from(promise).await.map(JsValue::unchecked_into).map_err(|e| error_message(&e))
-                }
-                Err(why) => Err(why),
-            };
+            let read = read.await;
             mailbox.post(Reply::Lane { seqs, read, sized });
         });
     }
@@ -319,59 +293,58 @@ impl Books {
         &mut self,
         state: AppState,
         seqs: Vec<u64>,
-        read: Result<js_sys::Array, String>,
+        read: Result<lane::Batch, String>,
         sized: bool,
         workers: usize,
     ) -> Vec<(u64, Arrived)> {
         let read = match read {
             Ok(read) => read,
             Err(why) => {
-                return seqs.into_iter().flat_map(|s| self.read(s, Read::Failed(why.clone()), workers)).collect()
+                let mut arrived = Vec::new();
+                for s in seqs {
+                    arrived.extend(self.read(s, Read::Failed(why.clone()), workers));
+                }
+                return arrived;
             }
         };
-        let [names, bytes, sizes, kinds, errors] = [0, 1, 2, 3, 4].map(|i| read.get(i));
-        let sizes: Vec<f64> = sizes.dyn_into::<js_sys::Float64Array>().map(|a| a.to_vec()).unwrap_or_default();
-        let kinds: Vec<u8> = kinds.dyn_into::<Uint8Array>().map(|a| a.to_vec()).unwrap_or_default();
         if sized {
             // Only a sized batch changes the total: any update of the progress
             // lays the page out again.
-            state.progress.update(|p| p.bytes_total += sizes.iter().sum::<f64>() as u64);
+            state.progress.update(|p| p.bytes_total += read.sizes.iter().sum::<f64>() as u64);
         }
-        for (s, &size) in seqs.iter().zip(&sizes) {
+        for (s, &size) in seqs.iter().zip(&read.sizes) {
             if let Some(Source::File(_, _, known @ None)) = self.held.get_mut(s) {
                 *known = Some(size);
             }
         }
-        let whole = sizes.len() == seqs.len()
-            && kinds.len() == seqs.len()
-            && kinds.iter().all(|&k| k == READ)
-            && sizes.iter().all(|&n| n <= SPLIT_BYTES as f64)
+        let whole = read.all_read(seqs.len())
+            && read.sizes.iter().all(|&n| n <= SPLIT_BYTES as f64)
             && !seqs.iter().any(|s| self.alone.contains(s));
+        let mut arrived = Vec::new();
         if whole {
-            let arrived = seqs.iter().flat_map(|&s| (s + 1..s + STRIDE).map(|n| (n, Arrived::Nothing))).collect();
-            let held: f64 = sizes.iter().sum();
+            for &s in &seqs {
+                arrived.extend((s + 1..s + STRIDE).map(|n| (n, Arrived::Nothing)));
+            }
+            let held: f64 = read.sizes.iter().sum();
             self.ready_bytes += held;
-            self.ready.push_back(Ready::Lane(LaneBatch { seqs, names, bytes, held }));
+            self.ready.push_back(Ready::Lane(LaneBatch { seqs, names: read.names, bytes: read.bytes, held }));
             return arrived;
         }
-        let bytes = js_sys::Array::from(&bytes);
-        let errors = js_sys::Array::from(&errors);
-        let mut arrived = Vec::new();
         for (i, s) in seqs.into_iter().enumerate() {
-            let size = sizes.get(i).copied().unwrap_or(0.0);
-            let one = match kinds.get(i) {
-                Some(&READ) if size > MAX_FILE_BYTES => Read::TooLarge(size),
-                Some(&READ) => Read::Bytes(bytes.get(i as u32), size),
-                Some(&HEAD) => match self.held.get(&s) {
+            let size = read.size(i);
+            let one = match read.kind(i) {
+                Kind::Read if size > MAX_FILE_BYTES => Read::TooLarge(size),
+                Kind::Read => Read::Bytes(read.bytes(i), size),
+                Kind::Head => match self.held.get(&s) {
                     Some(Source::File(f, ..)) => Read::Blob {
-                        prefix: bytes.get(i as u32).dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default(),
+                        prefix: read.bytes(i).dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default(),
                         file: f.clone().into(),
                         size,
                     },
                     _ => Read::Failed("unknown error".into()),
                 },
-                Some(&LARGE) => Read::TooLarge(size),
-                _ => Read::Failed(errors.get(i as u32).as_string().unwrap_or_else(|| "unknown error".into())),
+                Kind::Large => Read::TooLarge(size),
+                Kind::Failed => Read::Failed(read.error(i)),
             };
             arrived.extend(self.read(s, one, workers));
         }
