@@ -91,7 +91,8 @@ pub(super) enum Arrived {
         size: f64,
         answer: Result<ChunkReader<JsAnswer>, String>,
     },
-    /// A sequence number the file does not use.
+    /// The sequence numbers of a file from this one on: it does not use
+    /// them (see [`Books::span`]).
     Nothing,
 }
 
@@ -192,6 +193,15 @@ impl Books {
         self.splits.contains_key(&self.file_of(seq))
     }
 
+    /// How many sequence numbers what arrived for `seq` stands for: an
+    /// [`Arrived::Nothing`] for the rest of its file's, anything else for its own.
+    pub(super) fn span(&self, seq: u64, arrived: &Arrived) -> u64 {
+        match arrived {
+            Arrived::Nothing => STRIDE - (seq - self.file_of(seq)),
+            _ => 1,
+        }
+    }
+
     /// The first sequence number of the file `seq` belongs to.
     pub(super) fn file_of(&self, seq: u64) -> u64 {
         seq - (seq.saturating_sub(self.first) % STRIDE)
@@ -209,7 +219,7 @@ impl Books {
     pub(super) fn unreadable(&self, seq: u64, why: impl Into<String>, size: f64) -> Vec<(u64, Arrived)> {
         let file = self.file_of(seq);
         let mut out = vec![(file, Arrived::Unreadable { name: self.name(file), why: why.into(), size })];
-        out.extend((file + 1..file + STRIDE).map(|s| (s, Arrived::Nothing)));
+        out.push((file + 1, Arrived::Nothing));
         out
     }
 
@@ -323,7 +333,7 @@ impl Books {
         let mut arrived = Vec::new();
         if whole {
             for &s in &seqs {
-                arrived.extend((s + 1..s + STRIDE).map(|n| (n, Arrived::Nothing)));
+                arrived.push((s + 1, Arrived::Nothing));
             }
             let held: f64 = read.sizes.iter().sum();
             self.ready_bytes += held;
@@ -391,7 +401,9 @@ impl Books {
         workers: usize,
     ) -> Vec<(u64, Arrived)> {
         let parts = split_count(prefix, size as usize, workers);
-        let unused = (seq + parts as u64..seq + STRIDE).map(|s| (s, Arrived::Nothing)).collect();
+        // The numbers its parts leave (none when it is read in STRIDE parts).
+        let unused: Vec<_> =
+            ((parts as u64) < STRIDE).then_some((seq + parts as u64, Arrived::Nothing)).into_iter().collect();
         if !self.names.contains_key(&seq) {
             // Read in the lane, then found to be big: its parts need the name.
             self.names.insert(seq, self.name(seq));

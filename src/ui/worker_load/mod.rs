@@ -8,7 +8,7 @@
 //!
 //! Every file takes [`STRIDE`] sequence numbers: part `k` of a file answers
 //! under its first number plus `k`, and the numbers a file does not use are
-//! filled with [`Arrived::Nothing`] once its parts are known, so the in-order
+//! covered by an [`Arrived::Nothing`] once its parts are known, so the in-order
 //! merge ([`crate::engine::Reorder`]) sees one gap-free sequence.
 
 use leptos::prelude::*;
@@ -88,7 +88,8 @@ pub(super) async fn drive_workers(state: AppState, pool: &mut Pool, slicer: &mut
             arrived = answers(state, &mut b, pool, reply);
         }
         for (s, a) in arrived {
-            for item in b.order.push(s, a) {
+            let span = b.span(s, &a);
+            for item in b.order.push_span(s, span, a) {
                 merge(state, slicer, item).await;
             }
         }
