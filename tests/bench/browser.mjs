@@ -256,7 +256,6 @@ const before = await counters();
 await traceStart();
 loads.push(await loadInto(page));
 const after = await counters();
-if (process.env.LANE_TIMES) console.log('drive times [start reads, dispatch, answers, reorder, merge(+pauses), pause]', await page.evaluate(() => globalThis.__drive.map(Math.round)));
 await traceEnd('load-start', 'load-ready');
 await profileEnd('load');
 // Memory is read after a garbage collection: what the page keeps, not the
