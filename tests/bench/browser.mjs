@@ -30,58 +30,58 @@ const repeat = Number(process.env.REPEAT ?? (files.length <= 20000 ? 3 : 1));
 // The floor: the same browser, in the same run, only reading the same files
 // into ArrayBuffers on the main thread (512 reads at a time).
 async function measureFloor() {
-const floorPage = await context.newPage();
-await floorPage.goto(server.url);
-await floorPage.waitForSelector('[data-testid="app"][data-state="idle"]');
-// A bare input of its own, so the app does not read the files too.
-await floorPage.evaluate(() => {
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.multiple = true;
-  input.id = 'floor-input';
-  document.body.append(input);
-});
-await floorPage.setInputFiles('#floor-input', files, { timeout: 600_000 });
-const readFloor = await floorPage.evaluate(async () => {
-  const list = [...document.getElementById('floor-input').files];
-  const t = performance.now();
-  // In batches: tens of thousands of reads at once run out of file handles.
-  let bytes = 0;
-  for (let i = 0; i < list.length; i += 512) {
-    const bufs = await Promise.all(list.slice(i, i + 512).map((f) => f.arrayBuffer()));
-    bytes += bufs.reduce((a, b) => a + b.byteLength, 0);
-  }
-  return { ms: performance.now() - t, bytes };
-});
-await floorPage.close();
-return readFloor.ms;
+  const floorPage = await context.newPage();
+  await floorPage.goto(server.url);
+  await floorPage.waitForSelector('[data-testid="app"][data-state="idle"]');
+  // A bare input of its own, so the app does not read the files too.
+  await floorPage.evaluate(() => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.multiple = true;
+    input.id = 'floor-input';
+    document.body.append(input);
+  });
+  await floorPage.setInputFiles('#floor-input', files, { timeout: 600_000 });
+  const readFloor = await floorPage.evaluate(async () => {
+    const list = [...document.getElementById('floor-input').files];
+    const t = performance.now();
+    // In batches: tens of thousands of reads at once run out of file handles.
+    let bytes = 0;
+    for (let i = 0; i < list.length; i += 512) {
+      const bufs = await Promise.all(list.slice(i, i + 512).map((f) => f.arrayBuffer()));
+      bytes += bufs.reduce((a, b) => a + b.byteLength, 0);
+    }
+    return { ms: performance.now() - t, bytes };
+  });
+  await floorPage.close();
+  return readFloor.ms;
 }
 
 // The app in a page of its own, idle, its workers warmed up.
 async function openApp() {
-const page = await context.newPage();
-await page.addInitScript(() => {
-  window.__longtasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
-  document.addEventListener('change', (e) => {
-    if (e.target?.dataset?.testid === 'file-input') { window.__t0 = performance.now(); performance.mark('load-start'); }
-  }, true);
-  new MutationObserver(() => {
-    const app = document.querySelector('[data-testid="app"]');
-    if (app && app.dataset.state === 'ready' && window.__t0 && !window.__tReady) { window.__tReady = performance.now(); performance.mark('load-ready'); }
-    if (app && app.dataset.state === 'loading' && !window.__tLoading) window.__tLoading = performance.now();
-  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
-});
-const tStart = Date.now();
-await page.goto(server.url);
-await page.waitForSelector('[data-testid="app"][data-state="idle"]');
-const firstRender = Date.now() - tStart;
-// A person takes more than a second to pick files; the ingest workers warm up
-// meanwhile (worker_warm_up in src/main.rs). WARM=0 drops at once.
-await page.waitForTimeout(Number(process.env.WARM ?? 1000));
-return { page, firstRender };
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__longtasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    document.addEventListener('change', (e) => {
+      if (e.target?.dataset?.testid === 'file-input') { window.__t0 = performance.now(); performance.mark('load-start'); }
+    }, true);
+    new MutationObserver(() => {
+      const app = document.querySelector('[data-testid="app"]');
+      if (app && app.dataset.state === 'ready' && window.__t0 && !window.__tReady) { window.__tReady = performance.now(); performance.mark('load-ready'); }
+      if (app && app.dataset.state === 'loading' && !window.__tLoading) window.__tLoading = performance.now();
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
+  });
+  const tStart = Date.now();
+  await page.goto(server.url);
+  await page.waitForSelector('[data-testid="app"][data-state="idle"]');
+  const firstRender = Date.now() - tStart;
+  // A person takes more than a second to pick files; the ingest workers warm up
+  // meanwhile (worker_warm_up in src/main.rs). WARM=0 drops at once.
+  await page.waitForTimeout(Number(process.env.WARM ?? 1000));
+  return { page, firstRender };
 }
 
 // One load through the file input, to data-state="ready": how long it
@@ -346,12 +346,16 @@ Object.assign(r, {
 const mid = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
 r.readyMs = mid(loads.map((l) => l.readyMs));
 const readFloor = { ms: mid(floors) };
+// Each load is paired with the floor measured just before it, so a slow
+// spell of the machine weighs on both: the ratio is the median of the
+// pairs' ratios (the ratio of the two medians is printed beside it).
+const ratio = mid(loads.map((l, i) => l.readyMs / floors[i]));
 const runs = loads.map((l, i) => `${l.readyMs.toFixed(0)}/${floors[i].toFixed(0)} ms = ${(l.readyMs / floors[i]).toFixed(2)}x`);
 const mb = (n) => (n == null ? 'n/a' : `${(n / 1e6).toFixed(0)} MB`);
 const ok = r.reports === expected.unique_reports && r.failed === expected.total_failed;
 console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${r.reports} unique reports (${ok ? 'matches expected.json' : 'MISMATCH with expected.json'})`);
 console.log(`first render ${firstRender} ms; drop to ready ${r.readyMs.toFixed(0)} ms (${(r.reports / (r.readyMs / 1000)).toFixed(0)} reports/s, ${(bytes / 1e6 / (r.readyMs / 1000)).toFixed(1)} MB/s)`);
-console.log(`read floor (main thread, ArrayBuffers only) ${readFloor.ms.toFixed(0)} ms; ready at ${(r.readyMs / readFloor.ms).toFixed(2)}x the floor; engine ${r.engine}`);
+console.log(`read floor (main thread, ArrayBuffers only) ${readFloor.ms.toFixed(0)} ms; ready at ${ratio.toFixed(2)}x the floor${loads.length > 1 ? ` (the medians' ratio ${(r.readyMs / readFloor.ms).toFixed(2)}x)` : ''}; engine ${r.engine}`);
 if (loads.length > 1) console.log(`medians of ${loads.length} runs, each load after a floor of its own: ${runs.join(', ')}; long tasks over all ${loads.length} loads`);
 const spent = (k) => ((after[k] - before[k]) * 1000).toFixed(0);
 console.log(`main thread during the load (with the file input's own work): busy ${spent('TaskDuration')} ms, script ${spent('ScriptDuration')} ms, layout ${spent('LayoutDuration')} ms, style ${spent('RecalcStyleDuration')} ms`);
