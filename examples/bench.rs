@@ -92,5 +92,7 @@ fn main() {
         merge_best = merge_best.min(t.elapsed().as_secs_f64());
         std::hint::black_box(data);
     }
-    println!("the page's merge of the workers' answers (decode, de-duplicate, index), best of {runs}: {merge_best:.3} s");
+    println!(
+        "the page's merge of the workers' answers (decode, de-duplicate, index), best of {runs}: {merge_best:.3} s"
+    );
 }

@@ -10,8 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::engine::SPLIT_BYTES;
-use crate::engine::{split_count, ChunkReader, Reorder, MAX_SPLIT};
+use crate::engine::{split_count, ChunkReader, Reorder, MAX_SPLIT, SPLIT_BYTES};
 use crate::ingest::{sniff, Format};
 use crate::ui::lane::{self, Kind};
 use crate::ui::loader::{could_not_read, too_large, Source, MAX_FILE_BYTES};
@@ -63,11 +62,14 @@ pub(super) type Answer = Result<ChunkReader<JsAnswer>, String>;
 /// A file's name, as an error row would show it: read from its `File` only
 /// when one needs it (each read costs the page a call and a copy).
 pub(super) enum FileName {
+    /// Read already (a file read on its own, or in parts).
     Known(String),
+    /// The file's, when asked.
     Of(Source),
 }
 
 impl FileName {
+    /// The name.
     pub(super) fn get(&self) -> String {
         match self {
             FileName::Known(name) => name.clone(),
