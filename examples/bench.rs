@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use tlsrpt_viewer::analysis::{Dataset, FileResult, Overview};
-use tlsrpt_viewer::engine::{ingest_encoded, merge_chunk, ChunkReader};
+use tlsrpt_viewer::engine::{ingest_encoded, merge_answer};
 use tlsrpt_viewer::ingest::Limits;
 
 fn main() {
@@ -80,14 +80,7 @@ fn main() {
         let t = Instant::now();
         let mut data = Dataset::new();
         for answer in &answers {
-            let mut reader = ChunkReader::new(answer.clone());
-            let mut id = None;
-            while let Some(Ok(chunk)) = reader.next_chunk() {
-                id = merge_chunk(&mut data, id, false, chunk);
-            }
-            if let Some(id) = id {
-                data.finish_file(id);
-            }
+            merge_answer(&mut data, answer.clone());
         }
         merge_best = merge_best.min(t.elapsed().as_secs_f64());
         std::hint::black_box(data);

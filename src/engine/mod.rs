@@ -129,6 +129,21 @@ pub fn merge_chunk(data: &mut Dataset, id: Option<usize>, continuing: bool, chun
     id
 }
 
+/// Merges a worker's whole answer for a file into `data`, chunk by chunk,
+/// and finishes the file; a damaged chunk ends it there. What the page does
+/// with an answer, in one go rather than a chunk per time slice (the
+/// page's rehearsal, the native benchmark).
+pub fn merge_answer<B: AnswerBytes>(data: &mut Dataset, answer: B) {
+    let mut reader = ChunkReader::new(answer);
+    let mut id = None;
+    while let Some(Ok(chunk)) = reader.next_chunk() {
+        id = merge_chunk(data, id, false, chunk);
+    }
+    if let Some(id) = id {
+        data.finish_file(id);
+    }
+}
+
 /// Splits a result into chunks of `per_chunk` reports: `[u32 length][chunk]`... (see [`wire`]).
 pub fn encode_chunks(result: FileResult, per_chunk: usize) -> Vec<u8> {
     let FileResult { outcome, deliveries } = result;

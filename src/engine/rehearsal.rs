@@ -5,11 +5,11 @@
 //! once it has run hot; the first load of a page therefore merged its
 //! workers' answers with slow code. The workers warm up on the samples
 //! (`worker_warm_up`); the page does the same with what it runs for every
-//! answer: decoding chunks ([`ChunkReader`]) and merging them the way the page
-//! does ([`merge_chunk`]: de-duplication, the index, the sums, the findings'
+//! answer: decoding chunks and merging them the way the page does
+//! ([`merge_answer`]: de-duplication, the index, the sums, the findings'
 //! facts), into a data set of its own that is then dropped.
 
-use super::{ingest_encoded, merge_chunk, ChunkReader};
+use super::{ingest_encoded, merge_answer};
 use crate::analysis::{Dataset, Overview};
 use crate::samples::WARM_UP;
 
@@ -35,14 +35,7 @@ impl Rehearsal {
     pub fn round(&self) -> usize {
         let mut data = Dataset::new();
         for answer in &self.answers {
-            let mut reader = ChunkReader::new(answer.clone());
-            let mut id = None;
-            while let Some(Ok(chunk)) = reader.next_chunk() {
-                id = merge_chunk(&mut data, id, false, chunk);
-            }
-            if let Some(id) = id {
-                data.finish_file(id);
-            }
+            merge_answer(&mut data, answer.clone());
         }
         Overview::compute(&data).kpis.reports
     }
