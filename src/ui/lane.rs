@@ -107,6 +107,11 @@ impl Batch {
         self.kinds.len() == files && self.sizes.len() == files && self.kinds.iter().all(|&k| k == 0)
     }
 
+    /// The files' sizes in all.
+    pub fn total(&self) -> f64 {
+        self.sizes.iter().sum()
+    }
+
     /// The size of file `i`.
     pub fn size(&self, i: usize) -> f64 {
         self.sizes.get(i).copied().unwrap_or(0.0)

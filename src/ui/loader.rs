@@ -71,6 +71,13 @@ impl Source {
         }
     }
 
+    /// Records the size the page's read learned, for a file not sized yet.
+    pub(super) fn learn_size(&mut self, size: f64) {
+        if let Source::File(_, _, known @ None) = self {
+            *known = Some(size);
+        }
+    }
+
     /// Its size in bytes, once known.
     pub fn size(&self) -> f64 {
         match self {
@@ -374,21 +381,21 @@ fn contents(state: AppState, batch: &mut [Source], read: Result<super::lane::Bat
         Ok(read) => read,
         Err(why) => return batch.iter().map(|_| Content::Failed(why.clone())).collect(),
     };
-    state.progress.update(|p| p.bytes_total += read.sizes.iter().sum::<f64>() as u64);
+    state.progress.update(|p| p.bytes_total += read.total() as u64);
     batch
         .iter_mut()
         .enumerate()
-        .map(|(i, src)| match (src, read.kind(i)) {
-            (Source::Owned(..), _) => Content::Taken,
-            (Source::File(_, _, size), kind) => {
-                *size = Some(read.size(i));
-                match kind {
+        .map(|(i, src)| {
+            src.learn_size(read.size(i));
+            match (src, read.kind(i)) {
+                (Source::Owned(..), _) => Content::Taken,
+                (Source::File(..), kind) => match kind {
                     Kind::Read => {
                         Content::Bytes(read.bytes(i).dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default())
                     }
                     Kind::Large => Content::Refused,
                     Kind::Head | Kind::Failed => Content::Failed(read.error(i)),
-                }
+                },
             }
         })
         .collect()

@@ -146,8 +146,9 @@ pub(super) struct Books {
     /// Files taken from the queue and not yet answered, to read again if a
     /// worker stops (by their first sequence number).
     pub(super) held: HashMap<u64, Source>,
-    /// The names of files not read in a lane batch, read once when they
-    /// left the queue (a lane batch's names stay in the page, see [`FileName`]).
+    /// The names of files booked one by one (a file read in parts needs its
+    /// name for every part); a batch handed over whole keeps its names in
+    /// the page, and an error row reads a name from its `File` ([`FileName`]).
     names: HashMap<u64, String>,
     /// Files read in parts, by their first sequence number.
     splits: HashMap<u64, Split>,
@@ -322,11 +323,11 @@ impl Books {
         if sized {
             // Only a sized batch changes the total: any update of the progress
             // lays the page out again.
-            state.progress.update(|p| p.bytes_total += read.sizes.iter().sum::<f64>() as u64);
+            state.progress.update(|p| p.bytes_total += read.total() as u64);
         }
         for (s, &size) in seqs.iter().zip(&read.sizes) {
-            if let Some(Source::File(_, _, known @ None)) = self.held.get_mut(s) {
-                *known = Some(size);
+            if let Some(src) = self.held.get_mut(s) {
+                src.learn_size(size);
             }
         }
         let whole = read.all_read(seqs.len())
@@ -337,7 +338,7 @@ impl Books {
             for &s in &seqs {
                 arrived.push((s + 1, Arrived::Nothing));
             }
-            let held: f64 = read.sizes.iter().sum();
+            let held = read.total();
             self.ready_bytes += held;
             self.ready.push_back(Ready::Lane(LaneBatch { seqs, names: read.names, bytes: read.bytes, held }));
             return arrived;
@@ -375,10 +376,8 @@ impl Books {
 
     /// Books a file the page has read: a big archive or mailbox waits as
     /// parts (several workers read it side by side), anything else whole.
+    /// (Its size is recorded already, see [`Books::lane_done`].)
     fn read_done(&mut self, seq: u64, bytes: JsValue, size: f64, workers: usize) -> Vec<(u64, Arrived)> {
-        if let Some(Source::File(_, _, known @ None)) = self.held.get_mut(&seq) {
-            *known = Some(size);
-        }
         let prefix: Vec<u8> =
             bytes.dyn_ref::<Uint8Array>().map(|b| b.subarray(0, b.length().min(64)).to_vec()).unwrap_or_default();
         self.ready_bytes += size;
