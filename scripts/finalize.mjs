@@ -213,7 +213,7 @@ self.onmessage = (e) => {
   const seqs = m.files ? m.files.map((f) => f.seq) : Array.from(m.seqs);
   // A batch that fails outside the per-file handling still gets its answer.
   turn = turn.then(() => (m.files ? batch(m.files) : lane(m))).catch((err) => {
-    answer(seqs.map((seq) => ({ seq, kind: FAILED, why: String((err && err.message) || err) })));
+    answer(seqs.map((seq) => ({ seq, kind: FAILED, why: message(err) })));
   });
 };
 // A batch of small files, read in one call to the module. If the module
@@ -221,8 +221,7 @@ self.onmessage = (e) => {
 // the page, to be read again for a fresh worker.
 const lane = async (m) => {
   await ready;
-  if (held) worker_hold(new Uint8Array(0));
-  held = null;
+  release();
   const n = m.seqs.length;
   const outEnds = new Float64Array(n);
   let out;
@@ -231,17 +230,29 @@ const lane = async (m) => {
   } catch (err) {
     let at = -1;
     try { at = worker_in_hand(); } catch (_) {}
-    const why = String((err && err.message) || err);
+    const why = message(err);
     answer(Array.from(m.seqs, (seq, i) => (i === at ? { seq, kind: FAILED, why } : { seq, kind: RETRY })));
     return;
   }
   const sizes = m.ends.map((end, i) => end - (i ? m.ends[i - 1] : 0));
-  self.postMessage([m.seqs, new Uint8Array(n), sizes, outEnds, new Array(n).fill(''), out], [out.buffer]);
+  post(m.seqs, new Uint8Array(n), sizes, outEnds, new Array(n).fill(''), out);
 };
+// Why something failed, in words.
+const message = (err) => String((err && err.message) || err);
+// Lets go of the big file whose parts this worker read.
+const release = () => {
+  if (held) worker_hold(new Uint8Array(0));
+  held = null;
+};
+// The answer to a batch, the one shape the page reads (read_reply in
+// src/ui/workers.rs): with an entry a file, its sequence number, what became
+// of it (the codes below), its size, where its answer ends in \`out\` and why
+// it failed; \`out\` is transferred.
+const post = (seqs, kinds, sizes, ends, whys, out) => self.postMessage([seqs, kinds, sizes, ends, whys, out], [out.buffer]);
 // What became of a file (the page's src/ui/workers.rs reads the same codes).
 const DONE = 0, FAILED = 1, UNREADABLE = 2, RETRY = 3;
-// A batch's answers go back in one message, side by side in one array, so
-// the page takes them in a handful of calls, not several per file.
+// A batch's answers go back in one message (\`post\`), side by side in one
+// array, so the page takes them in a handful of calls, not several per file.
 const answer = (results) => {
   const n = results.length;
   const seqs = new Float64Array(n), kinds = new Uint8Array(n), sizes = new Float64Array(n), ends = new Float64Array(n);
@@ -261,7 +272,7 @@ const answer = (results) => {
     }
     ends[i] = at;
   });
-  self.postMessage([seqs, kinds, sizes, ends, whys, out], [out.buffer]);
+  post(seqs, kinds, sizes, ends, whys, out);
 };
 const batch = async (files) => {
   await ready;
@@ -273,7 +284,7 @@ const batch = async (files) => {
         f.bytes = new Uint8Array(await f.bytes.arrayBuffer());
       } catch (err) {
         // The file changed or went away: this file has no bytes, the worker is fine.
-        results.push({ seq: f.seq, kind: UNREADABLE, why: String((err && err.message) || err) });
+        results.push({ seq: f.seq, kind: UNREADABLE, why: message(err) });
         continue;
       }
     }
@@ -292,8 +303,7 @@ const batch = async (files) => {
         out = worker_ingest_held(f.name, f.part, f.parts);
         size = held.size;
       } else {
-        if (held) worker_hold(new Uint8Array(0));
-        held = null;
+        release();
         out = worker_ingest_batch(f.name + '\\0', f.bytes, [f.bytes.length], new Float64Array(1));
         size = f.bytes.length;
       }
@@ -301,7 +311,7 @@ const batch = async (files) => {
     } catch (err) {
       // The module may have trapped: it is not used again. The files after
       // this one go back to the page, to be read again for a fresh worker.
-      results.push({ seq: f.seq, kind: FAILED, why: String((err && err.message) || err) });
+      results.push({ seq: f.seq, kind: FAILED, why: message(err) });
       for (const rest of files.slice(i + 1)) results.push({ seq: rest.seq, kind: RETRY });
       break;
     }
