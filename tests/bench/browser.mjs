@@ -91,6 +91,9 @@ async function loadInto(page) {
   await page.waitForFunction(() => window.__tReady, null, { timeout: 600_000, polling: 100 });
   return page.evaluate(() => ({
     readyMs: window.__tReady - window.__t0,
+    // The views' last catch-up, from its first stage to ready: what the
+    // page adds after the last answer is merged.
+    lastCatchUp: window.__tReady - Math.max(0, ...performance.getEntriesByName('stage 0', 'mark').map((m) => m.startTime)),
     tasks: window.__longtasks.filter((t) => t.start >= window.__t0 - 50),
   }));
 }
@@ -140,6 +143,19 @@ async function profileEnd(what) {
     }
     return names;
   };
+  // CALLERS=name: where the samples in a function came from (its callers' chains).
+  if (process.env.CALLERS) {
+    const by = new Map();
+    profile.samples.forEach((id, i) => {
+      if (byNode.get(id).callFrame.functionName !== process.env.CALLERS) return;
+      const chain = [];
+      for (let n = parent.get(id); n !== undefined && chain.length < 4; n = parent.get(n)) chain.push(byNode.get(n).callFrame.functionName.replace(/::h[0-9a-f]{16}$/, '').slice(-60) || '(anonymous)');
+      const k = chain.join(' < ');
+      by.set(k, (by.get(k) || 0) + (gaps[i] || 0) / 1000);
+    });
+    console.log(`  callers of ${process.env.CALLERS}:`);
+    for (const [k, ms] of [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`    ${ms.toFixed(0).padStart(5)} ms  ${k}`);
+  }
   // The whole profile: busy time, and the app's functions by inclusive time.
   const whole = new Map();
   let busy = 0;
@@ -350,7 +366,7 @@ const readFloor = { ms: mid(floors) };
 // spell of the machine weighs on both: the ratio is the median of the
 // pairs' ratios (the ratio of the two medians is printed beside it).
 const ratio = mid(loads.map((l, i) => l.readyMs / floors[i]));
-const runs = loads.map((l, i) => `${l.readyMs.toFixed(0)}/${floors[i].toFixed(0)} ms = ${(l.readyMs / floors[i]).toFixed(2)}x`);
+const runs = loads.map((l, i) => `${l.readyMs.toFixed(0)}/${floors[i].toFixed(0)} ms = ${(l.readyMs / floors[i]).toFixed(2)}x (last catch-up ${l.lastCatchUp.toFixed(0)} ms)`);
 const mb = (n) => (n == null ? 'n/a' : `${(n / 1e6).toFixed(0)} MB`);
 const ok = r.reports === expected.unique_reports && r.failed === expected.total_failed;
 console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${r.reports} unique reports (${ok ? 'matches expected.json' : 'MISMATCH with expected.json'})`);
