@@ -42,6 +42,7 @@ async function measureFloor() {
     document.body.append(input);
   });
   await floorPage.setInputFiles('#floor-input', files, { timeout: 600_000 });
+  const cpu = await cpuMeter(floorPage);
   const readFloor = await floorPage.evaluate(async () => {
     const list = [...document.getElementById('floor-input').files];
     const t = performance.now();
@@ -53,9 +54,32 @@ async function measureFloor() {
     }
     return { ms: performance.now() - t, bytes };
   });
+  floorCpu.push(await cpu());
   await floorPage.close();
   return readFloor.ms;
 }
+
+// CPU time from here to when the returned function is called, from
+// Chromium's counters: the page's main thread, and its whole renderer
+// process (the workers included). Unlike wall-clock time it does not count
+// the time a thread waits for a core, so it compares two builds more
+// steadily. A load is metered from when the file input has taken the files
+// (its own work is not the page's), a floor around its reads only.
+async function cpuMeter(page) {
+  const session = await context.newCDPSession(page);
+  await session.send('Performance.enable');
+  const read = async () => {
+    const m = Object.fromEntries((await session.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
+    return [m.ThreadTime * 1000, m.ProcessTime * 1000];
+  };
+  const [thread, process] = await read();
+  return async () => {
+    const [t, p] = await read();
+    return { thread: t - thread, process: p - process };
+  };
+}
+const floorCpu = [];
+const loadCpu = [];
 
 // The app in a page of its own, idle, its workers warmed up.
 async function openApp() {
@@ -88,7 +112,9 @@ async function openApp() {
 // took, and the main thread's long tasks meanwhile.
 async function loadInto(page) {
   await page.setInputFiles('[data-testid="file-input"]', files, { timeout: 600_000 });
+  const cpu = await cpuMeter(page);
   await page.waitForFunction(() => window.__tReady, null, { timeout: 600_000, polling: 100 });
+  loadCpu.push(await cpu());
   return page.evaluate(() => ({
     readyMs: window.__tReady - window.__t0,
     // The views' last catch-up, from its first stage to ready: what the
@@ -98,6 +124,7 @@ async function loadInto(page) {
   }));
 }
 
+const mid = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
 const floors = [];
 const loads = [];
 for (let i = 1; i < repeat; i++) {
@@ -147,7 +174,7 @@ async function profileEnd(what) {
   if (process.env.CALLERS) {
     const by = new Map();
     profile.samples.forEach((id, i) => {
-      if (byNode.get(id).callFrame.functionName !== process.env.CALLERS) return;
+      if (byNode.get(id).callFrame.functionName.replace(/::h[0-9a-f]{16}$/, '') !== process.env.CALLERS) return;
       const chain = [];
       for (let n = parent.get(id); n !== undefined && chain.length < 4; n = parent.get(n)) chain.push(byNode.get(n).callFrame.functionName.replace(/::h[0-9a-f]{16}$/, '').slice(-60) || '(anonymous)');
       const k = chain.join(' < ');
@@ -155,6 +182,19 @@ async function profileEnd(what) {
     });
     console.log(`  callers of ${process.env.CALLERS}:`);
     for (const [k, ms] of [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`    ${ms.toFixed(0).padStart(5)} ms  ${k}`);
+  }
+  // WITHIN=name: self time of the functions under a function (its inclusive time, split).
+  if (process.env.WITHIN) {
+    const by = new Map();
+    profile.samples.forEach((id, i) => {
+      let inside = false;
+      for (let n = id; n !== undefined; n = parent.get(n)) if (byNode.get(n).callFrame.functionName.replace(/::h[0-9a-f]{16}$/, '') === process.env.WITHIN) inside = true;
+      if (!inside) return;
+      const k = byNode.get(id).callFrame.functionName.replace(/::h[0-9a-f]{16}$/, '').slice(0, 120) || '(anonymous)';
+      by.set(k, (by.get(k) || 0) + (gaps[i] || 0) / 1000);
+    });
+    console.log(`  within ${process.env.WITHIN}, by self time:`);
+    for (const [k, ms] of [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${ms.toFixed(1).padStart(6)} ms  ${k}`);
   }
   // The whole profile: busy time, and the app's functions by inclusive time.
   const whole = new Map();
@@ -274,6 +314,9 @@ loads.push(await loadInto(page));
 const after = await counters();
 await traceEnd('load-start', 'load-ready');
 await profileEnd('load');
+const cpuOf = (xs, k) => mid(xs.map((x) => x[k])).toFixed(0);
+// The page's own main-thread CPU, what a build can change: a load's less its floor's.
+console.log(`main-thread CPU per load ${loadCpu.map((c) => c.thread.toFixed(0)).join(', ')} ms, per floor ${floorCpu.map((c) => c.thread.toFixed(0)).join(', ')} ms: the page's own ~${(mid(loadCpu.map((c) => c.thread)) - mid(floorCpu.map((c) => c.thread))).toFixed(0)} ms (medians); the page's process, workers included, ${cpuOf(loadCpu, 'process')} ms against ${cpuOf(floorCpu, 'process')} ms`);
 // Memory is read after a garbage collection: what the page keeps, not the
 // garbage of the load (a worker's answer waits for the collector once merged).
 const gcSession = await context.newCDPSession(page);
@@ -359,7 +402,6 @@ Object.assign(r, {
   over100: tasks.filter((t) => t.duration > 100).length,
   over50: tasks.filter((t) => t.duration > 50).length,
 });
-const mid = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
 r.readyMs = mid(loads.map((l) => l.readyMs));
 const readFloor = { ms: mid(floors) };
 // Each load is paired with the floor measured just before it, so a slow
