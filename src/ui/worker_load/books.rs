@@ -3,8 +3,9 @@
 //! cut into parts; and what arrives for each sequence number, to be merged
 //! in order by the driver ([`super::drive_workers`]).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use js_sys::Uint8Array;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
