@@ -5,9 +5,10 @@
 //! thousand reports (the longest task of a load). Instead each group of views
 //! (a stage) shows a version of the data set of its own ([`Shown`]): when the
 //! data changes, stage 0 (the totals) catches up first, then the next stage
-//! (the findings) one task later, and so on. A stage that has never shown any data
-//! is not mounted at all, so the first refresh of a load mounts the page piece
-//! by piece. Filter changes are not staged: every stage reads the active
+//! (the findings) one task later, and so on; in the last round of a load, when
+//! nothing else waits, short stages share a task ([`CHAIN_MS`]). A stage that
+//! has never shown any data is not mounted at all, so the first refresh of a
+//! load mounts the page piece by piece. Filter changes are not staged: every stage reads the active
 //! filter directly, so a filter change is shown whole, in one go.
 //!
 //! The page says `ready` only once the last stage shows the end of the load
@@ -112,7 +113,7 @@ async fn catch_up(state: AppState) {
         // earlier one (a file finishing mid-round would otherwise let the
         // later stages mount before the first, and all in its task).
         let to = target(state);
-        let now = || js_sys::Date::now();
+        let now = js_sys::Date::now;
         let (mut task_start, mut longest) = (now(), 0.0f64);
         for (i, shown) in state.views.map(|v| v.shown).into_iter().enumerate() {
             if shown.get_untracked() != to {
