@@ -66,17 +66,23 @@ async function measureFloor() {
 // steadily. A load is metered from when the file input has taken the files
 // (its own work is not the page's), a floor around its reads only.
 async function cpuMeter(page) {
+  const counters = await countersOf(page);
+  const cpu = async () => {
+    const m = await counters();
+    return { thread: m.ThreadTime * 1000, process: m.ProcessTime * 1000 };
+  };
+  const start = await cpu();
+  return async () => {
+    const end = await cpu();
+    return { thread: end.thread - start.thread, process: end.process - start.process };
+  };
+}
+
+// A reader of a page's counters (Chromium's Performance.getMetrics), by name.
+async function countersOf(page) {
   const session = await context.newCDPSession(page);
   await session.send('Performance.enable');
-  const read = async () => {
-    const m = Object.fromEntries((await session.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
-    return [m.ThreadTime * 1000, m.ProcessTime * 1000];
-  };
-  const [thread, process] = await read();
-  return async () => {
-    const [t, p] = await read();
-    return { thread: t - thread, process: p - process };
-  };
+  return async () => Object.fromEntries((await session.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
 }
 const floorCpu = [];
 const loadCpu = [];
@@ -305,18 +311,16 @@ function samplesByThread(from, to) {
 }
 // The page's main-thread time during the load, by kind (Chromium's own
 // counters): steadier than the wall-clock time when comparing two builds.
-const metrics = await context.newCDPSession(page);
-await metrics.send('Performance.enable');
-const counters = async () => Object.fromEntries((await metrics.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+const counters = await countersOf(page);
 const before = await counters();
 await traceStart();
 loads.push(await loadInto(page));
 const after = await counters();
 await traceEnd('load-start', 'load-ready');
 await profileEnd('load');
-const cpuOf = (xs, k) => mid(xs.map((x) => x[k])).toFixed(0);
+const cpuOf = (xs, k) => mid(xs.map((x) => x[k]));
 // The page's own main-thread CPU, what a build can change: a load's less its floor's.
-console.log(`main-thread CPU per load ${loadCpu.map((c) => c.thread.toFixed(0)).join(', ')} ms, per floor ${floorCpu.map((c) => c.thread.toFixed(0)).join(', ')} ms: the page's own ~${(mid(loadCpu.map((c) => c.thread)) - mid(floorCpu.map((c) => c.thread))).toFixed(0)} ms (medians); the page's process, workers included, ${cpuOf(loadCpu, 'process')} ms against ${cpuOf(floorCpu, 'process')} ms`);
+console.log(`main-thread CPU per load ${loadCpu.map((c) => c.thread.toFixed(0)).join(', ')} ms, per floor ${floorCpu.map((c) => c.thread.toFixed(0)).join(', ')} ms: the page's own ~${(cpuOf(loadCpu, 'thread') - cpuOf(floorCpu, 'thread')).toFixed(0)} ms (medians); the page's process, workers included, ${cpuOf(loadCpu, 'process').toFixed(0)} ms against ${cpuOf(floorCpu, 'process').toFixed(0)} ms`);
 // Memory is read after a garbage collection: what the page keeps, not the
 // garbage of the load (a worker's answer waits for the collector once merged).
 const gcSession = await context.newCDPSession(page);
