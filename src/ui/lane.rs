@@ -122,6 +122,11 @@ impl Batch {
         self.bytes.unchecked_ref::<Array>().get(i as u32)
     }
 
+    /// The bytes read of file `i`, copied into the module (none when nothing was read).
+    pub fn copy(&self, i: usize) -> Vec<u8> {
+        self.bytes(i).dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default()
+    }
+
     /// Why the browser could not read file `i`.
     pub fn error(&self, i: usize) -> String {
         self.errors

@@ -1,9 +1,8 @@
 //! Reading files from the browser into the data set without freezing the page.
 
-use js_sys::{Promise, Uint8Array};
+use js_sys::Promise;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::state::{AppState, Engine, Progress};
@@ -390,9 +389,7 @@ fn contents(state: AppState, batch: &mut [Source], read: Result<super::lane::Bat
             match (src, read.kind(i)) {
                 (Source::Owned(..), _) => Content::Taken,
                 (Source::File(..), kind) => match kind {
-                    Kind::Read => {
-                        Content::Bytes(read.bytes(i).dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default())
-                    }
+                    Kind::Read => Content::Bytes(read.copy(i)),
                     Kind::Large => Content::Refused,
                     Kind::Head | Kind::Failed => Content::Failed(read.error(i)),
                 },

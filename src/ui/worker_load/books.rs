@@ -350,11 +350,7 @@ impl Books {
                 Kind::Read if size > MAX_FILE_BYTES => Read::TooLarge(size),
                 Kind::Read => Read::Bytes(read.bytes(i), size),
                 Kind::Head => match self.held.get(&s) {
-                    Some(Source::File(f, ..)) => Read::Blob {
-                        prefix: read.bytes(i).dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default(),
-                        file: f.clone().into(),
-                        size,
-                    },
+                    Some(Source::File(f, ..)) => Read::Blob { prefix: read.copy(i), file: f.clone().into(), size },
                     _ => Read::Failed("unknown error".into()),
                 },
                 Kind::Large => Read::TooLarge(size),
