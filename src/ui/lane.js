@@ -45,6 +45,9 @@ globalThis.tlsrptLane = {
       return f.arrayBuffer();
     });
     return Promise.allSettled(reads).then((settled) => {
+      // When the page's reads end (the browser bench's "last read"): what a
+      // load adds to the read floor before its last read, and after it.
+      performance.mark('lane read');
       const names = new Array(n);
       const bytes = new Array(n);
       const errors = new Array(n);

@@ -3,9 +3,13 @@
 //   - time from the input's change event to data-state="ready",
 //   - the longest main-thread task while loading (PerformanceObserver longtask),
 //   - JS heap plus wasm memory after load,
-//   - the time for a filter change (a domain-row click) to show.
+//   - the time for a filter change (a domain-row click) to show,
+//   - CPU: the page's main thread, its process (workers included) and the
+//     whole machine, per load and per floor (on two cores the floor alone
+//     keeps the machine nearly busy, so any thread's work is wall time).
 // Usage: node tests/bench/browser.mjs CORPUS_DIR   (see scripts/bench)
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { serve } from '../e2e/server.mjs';
 import { launch } from '../e2e/harness.mjs';
@@ -69,13 +73,29 @@ async function cpuMeter(page) {
   const counters = await countersOf(page);
   const cpu = async () => {
     const m = await counters();
-    return { thread: m.ThreadTime * 1000, process: m.ProcessTime * 1000 };
+    return { thread: m.ThreadTime * 1000, process: m.ProcessTime * 1000, ...machineCpu() };
   };
   const start = await cpu();
   return async () => {
     const end = await cpu();
-    return { thread: end.thread - start.thread, process: end.process - start.process };
+    const d = (k) => end[k] - start[k];
+    return { thread: d('thread'), process: d('process'), machine: d('machine'), wall: d('wall') };
   };
+}
+
+// The whole machine's CPU time (every process: the browser's own reading
+// the files included), from Linux's /proc/stat in ms, beside the wall clock;
+// NaN elsewhere. On two cores a load can be bound by all of it together.
+function machineCpu() {
+  const wall = performance.now();
+  try {
+    const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    // user nice system idle iowait irq softirq steal: all but idle and iowait are busy.
+    const busy = ticks.slice(0, 8).reduce((a, b) => a + b, 0) - ticks[3] - ticks[4];
+    return { machine: busy * 10, wall };
+  } catch {
+    return { machine: NaN, wall };
+  }
 }
 
 // A reader of a page's counters (Chromium's Performance.getMetrics), by name.
@@ -126,6 +146,7 @@ async function loadInto(page) {
     // The views' last catch-up, from its first stage to ready: what the
     // page adds after the last answer is merged.
     lastCatchUp: window.__tReady - Math.max(0, ...performance.getEntriesByName('stage 0', 'mark').map((m) => m.startTime)),
+    lastRead: Math.max(0, ...performance.getEntriesByName('lane read', 'mark').map((m) => m.startTime)) - window.__t0,
     tasks: window.__longtasks.filter((t) => t.start >= window.__t0 - 50),
   }));
 }
@@ -320,7 +341,7 @@ await traceEnd('load-start', 'load-ready');
 await profileEnd('load');
 const cpuOf = (xs, k) => mid(xs.map((x) => x[k]));
 // The page's own main-thread CPU, what a build can change: a load's less its floor's.
-console.log(`main-thread CPU per load ${loadCpu.map((c) => c.thread.toFixed(0)).join(', ')} ms, per floor ${floorCpu.map((c) => c.thread.toFixed(0)).join(', ')} ms: the page's own ~${(cpuOf(loadCpu, 'thread') - cpuOf(floorCpu, 'thread')).toFixed(0)} ms (medians); the page's process, workers included, ${cpuOf(loadCpu, 'process').toFixed(0)} ms against ${cpuOf(floorCpu, 'process').toFixed(0)} ms`);
+console.log(`main-thread CPU per load ${loadCpu.map((c) => c.thread.toFixed(0)).join(', ')} ms, per floor ${floorCpu.map((c) => c.thread.toFixed(0)).join(', ')} ms: the page's own ~${(cpuOf(loadCpu, 'thread') - cpuOf(floorCpu, 'thread')).toFixed(0)} ms (medians); the page's process, workers included, ${cpuOf(loadCpu, 'process').toFixed(0)} ms against ${cpuOf(floorCpu, 'process').toFixed(0)} ms; the machine (${os.cpus().length} cores, every process) ${cpuOf(loadCpu, 'machine').toFixed(0)} ms in ${cpuOf(loadCpu, 'wall').toFixed(0)} ms against ${cpuOf(floorCpu, 'machine').toFixed(0)} ms in ${cpuOf(floorCpu, 'wall').toFixed(0)} ms`);
 // Memory is read after a garbage collection: what the page keeps, not the
 // garbage of the load (a worker's answer waits for the collector once merged).
 const gcSession = await context.newCDPSession(page);
@@ -412,7 +433,7 @@ const readFloor = { ms: mid(floors) };
 // spell of the machine weighs on both: the ratio is the median of the
 // pairs' ratios (the ratio of the two medians is printed beside it).
 const ratio = mid(loads.map((l, i) => l.readyMs / floors[i]));
-const runs = loads.map((l, i) => `${l.readyMs.toFixed(0)}/${floors[i].toFixed(0)} ms = ${(l.readyMs / floors[i]).toFixed(2)}x (last catch-up ${l.lastCatchUp.toFixed(0)} ms)`);
+const runs = loads.map((l, i) => `${l.readyMs.toFixed(0)}/${floors[i].toFixed(0)} ms = ${(l.readyMs / floors[i]).toFixed(2)}x (last catch-up ${l.lastCatchUp.toFixed(0)} ms, last read ${l.lastRead.toFixed(0)} ms)`);
 const mb = (n) => (n == null ? 'n/a' : `${(n / 1e6).toFixed(0)} MB`);
 const ok = r.reports === expected.unique_reports && r.failed === expected.total_failed;
 console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${r.reports} unique reports (${ok ? 'matches expected.json' : 'MISMATCH with expected.json'})`);
