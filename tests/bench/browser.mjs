@@ -8,6 +8,7 @@
 //     whole machine, per load and per floor (on two cores the floor alone
 //     keeps the machine nearly busy, so any thread's work is wall time).
 // Usage: node tests/bench/browser.mjs CORPUS_DIR   (see scripts/bench)
+// NO_WORKERS=1 loads with the page's worker-less fallback (no `Worker`).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -110,6 +111,7 @@ const loadCpu = [];
 // The app in a page of its own, idle, its workers warmed up.
 async function openApp() {
   const page = await context.newPage();
+  if (process.env.NO_WORKERS) await page.addInitScript(() => { delete window.Worker; });
   await page.addInitScript(() => {
     window.__longtasks = [];
     new PerformanceObserver((list) => {

@@ -14,7 +14,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::engine::{split_count, ChunkReader, Reorder, MAX_SPLIT, SPLIT_BYTES};
 use crate::ingest::{sniff, Format};
 use crate::ui::lane::{self, Kind};
-use crate::ui::loader::{could_not_read, too_large, Source, MAX_FILE_BYTES};
+use crate::ui::loader::{could_not_read, too_large, Source, MAX_FILE_BYTES, SIZE_FIRST};
 use crate::ui::state::AppState;
 use crate::ui::workers::{JsAnswer, Mailbox, Outgoing, Pool, Read, Reply};
 
@@ -45,9 +45,6 @@ pub(super) const READ_START_MS: f64 = 8.0;
 
 /// Why a batch has error rows when posting it to a worker failed.
 const HAND_OVER_FAILED: &str = "the browser could not hand the file to a worker";
-
-/// Read batches this small are sized before they are read (see `Books::start_read`).
-const SIZE_FIRST: usize = 8;
 
 /// Files of at least this size, when their size is known before reading,
 /// are read by the workers themselves (see `workers`).
