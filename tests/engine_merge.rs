@@ -4,7 +4,7 @@
 
 mod common;
 
-use tlsrpt_viewer::analysis::{Dataset, FileOutcome, FileResult, Overview};
+use tlsrpt_viewer::analysis::{Dataset, FileOutcome, FileResult, Growth, Overview};
 use tlsrpt_viewer::engine::{encode_chunks, AnswerBytes, ChunkReader, Reorder};
 use tlsrpt_viewer::ingest::Limits;
 
@@ -142,6 +142,42 @@ fn chunked_answers_merge_like_whole_results() {
     assert!(damaged.next_chunk().is_some_and(|c| c.is_err()));
     let mut cut = ChunkReader::new(Copied(vec![9, 0]));
     assert!(cut.next_chunk().is_some_and(|c| c.is_err()));
+}
+
+#[test]
+fn room_made_ahead_of_each_chunk_changes_nothing_and_leaves_nothing_to_grow() {
+    let files = files();
+    let whole = load_whole(&files);
+    let mut ahead = Dataset::new();
+    assert_eq!(
+        ahead.make_room(Growth { reports: 1, ..Growth::default() }, false),
+        Some(0),
+        "an empty table has no room"
+    );
+    let mut grown = 0;
+    for (name, bytes) in &files {
+        let mut reader = ChunkReader::new(encode_chunks(FileResult::read(name, bytes, &Limits::default()), 3));
+        let mut id = None;
+        while let Some(chunk) = reader.next_chunk() {
+            let chunk = chunk.expect("decodes");
+            let g = Growth::of(&chunk.deliveries);
+            // Each call grows one table (a bound, so a broken one fails rather than hangs).
+            for _ in 0..64 {
+                if ahead.make_room(g, true).is_none() {
+                    break;
+                }
+                grown += 1;
+            }
+            assert_eq!(ahead.make_room(g, false), None, "{name}: room for {g:?}");
+            if let Some(outcome) = chunk.outcome {
+                id = Some(ahead.open_result(outcome));
+            }
+            ahead.add_deliveries(id.expect("the outcome comes first"), chunk.deliveries);
+        }
+        ahead.finish_file(id.expect("one chunk at least"));
+    }
+    assert!(grown > 10, "tables grew ahead {grown} times");
+    assert_eq!(picture(&ahead), picture(&whole));
 }
 
 /// An answer that hands out copies, like the page's view on a worker's array.

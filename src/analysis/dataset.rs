@@ -382,6 +382,18 @@ impl Dataset {
         self.open.as_ref().map(|o| o.outcome.id)
     }
 
+    /// When merging a chunk that adds up to `g` would grow one of the data
+    /// set's big tables, the length of the first such (with `grow`, grown
+    /// now); `None` when none would. A caller that calls this until it says
+    /// `None` can give each big table's growth a task of its own, and the
+    /// merge then grows none (see [`super::room`]).
+    pub fn make_room(&mut self, g: super::Growth, grow: bool) -> Option<usize> {
+        super::room::vec(&mut self.reports, g.reports, grow)
+            .or_else(|| super::room::map(&mut self.index, g.reports, grow))
+            .or_else(|| self.ix.room(g, grow))
+            .or_else(|| self.sums.room(g, grow))
+    }
+
     /// Merges reports of the open file `id`: de-duplicated against everything before.
     pub fn add_deliveries(&mut self, id: usize, deliveries: Vec<Delivery>) {
         let Some(mut open) = self.open.take() else { return };

@@ -16,6 +16,7 @@ use foldhash::{HashMap, HashSet};
 
 use super::aggregate::{BreakdownRow, DomainRow, FailureRow, Kpis, OrgRow, Overview, Parts, ResultTypeRow, Totals};
 use super::filter::{exact_matches, host_matches, Filter};
+use super::room::Growth;
 use crate::report::datetime::Day;
 use crate::report::{counted_entries, Report, Summary};
 
@@ -27,6 +28,11 @@ struct Interner {
 }
 
 impl Interner {
+    /// Whether `n` more names would grow the interner (see [`super::room`]).
+    fn room(&mut self, n: usize, grow: bool) -> Option<usize> {
+        super::room::map(&mut self.ids, n, grow).or_else(|| super::room::vec(&mut self.names, n, grow))
+    }
+
     fn id(&mut self, s: &str) -> u32 {
         if let Some(&id) = self.ids.get(s) {
             return id;
@@ -224,6 +230,22 @@ impl Index {
         }
     }
 
+    /// Whether a chunk adding up to `g` would grow one of the index's
+    /// tables; with `grow`, grows the first such (see [`super::room`]).
+    pub(crate) fn room(&mut self, g: Growth, grow: bool) -> Option<usize> {
+        use super::room::vec;
+        vec(&mut self.reports, g.reports, grow)
+            .or_else(|| vec(&mut self.entries, g.policies, grow))
+            .or_else(|| vec(&mut self.details, g.details, grow))
+            .or_else(|| vec(&mut self.by_domain, g.policies, grow))
+            .or_else(|| vec(&mut self.by_org, g.reports, grow))
+            .or_else(|| self.domains.room(g.policies, grow))
+            .or_else(|| self.orgs.room(g.reports, grow))
+            .or_else(|| self.mx.room(g.details, grow))
+            .or_else(|| self.receiving_ip.room(g.details, grow))
+            .or_else(|| self.sending_ip.room(g.details, grow))
+    }
+
     /// Reports indexed.
     pub fn len(&self) -> usize {
         self.reports.len()
@@ -383,6 +405,11 @@ impl<T> Default for Dense<T> {
 }
 
 impl<T> Dense<T> {
+    /// Whether `n` more rows would grow the table (see [`super::room`]).
+    fn room(&mut self, n: usize, grow: bool) -> Option<usize> {
+        super::room::vec(&mut self.slot, n, grow).or_else(|| super::room::vec(&mut self.rows, n, grow))
+    }
+
     /// The row of `id`, made by `new` the first time; `ids` is how many ids
     /// there are, so the slots grow once to hold them all.
     fn row(&mut self, id: u32, ids: usize, new: impl FnOnce() -> T) -> &mut T {
@@ -414,6 +441,17 @@ fn bump(rows: &mut Dense<BreakdownRow>, names: &Interner, id: u32, successful: u
 }
 
 impl Sums {
+    /// Whether a chunk adding up to `g` would grow one of the sums' tables;
+    /// with `grow`, grows the first such (see [`super::room`]).
+    pub(crate) fn room(&mut self, g: Growth, grow: bool) -> Option<usize> {
+        super::room::vec(&mut self.reports, g.reports, grow)
+            .or_else(|| self.domains.room(g.policies, grow))
+            .or_else(|| self.orgs.room(g.reports, grow))
+            .or_else(|| self.mx.room(g.details, grow))
+            .or_else(|| self.receiving_ip.room(g.details, grow))
+            .or_else(|| self.sending_ip.room(g.details, grow))
+    }
+
     /// Adds every entry of report `ri` of `ix` (the unfiltered view).
     pub fn add_whole(&mut self, ix: &Index, ri: usize) {
         if ri >= ix.reports.len() {
