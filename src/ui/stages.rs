@@ -117,6 +117,11 @@ async fn catch_up(state: AppState) {
         // earlier one (a file finishing mid-round would otherwise let the
         // later stages mount before the first, and all in its task).
         let to = target(state);
+        if state.views[0].shown.get_untracked().version != to.version {
+            // The totals' overview first, in a task of its own.
+            state.prepare_overviews(to.version);
+            yield_now().await;
+        }
         let now = js_sys::Date::now;
         let (mut task_start, mut longest) = (now(), 0.0f64);
         for (i, shown) in state.views.map(|v| v.shown).into_iter().enumerate() {
