@@ -16,7 +16,8 @@ globalThis.tlsrptLane = {
   // lookup, up to a millisecond each: only small batches, where one big
   // mailbox is likely, ask for it): of a file of `blob` bytes or more only
   // the first 64 bytes are read (the workers read it from its File), and a
-  // file over `most` bytes is not read at all.
+  // file over `most` bytes is not read at all; without, a file found over
+  // `most` bytes once read is LARGE all the same, its bytes let go.
   //
   // Resolves with [names, bytes, sizes, kinds, errors], an entry a file, in
   // order: its name (`paths[i]` when given: a file from a dropped folder
@@ -62,6 +63,10 @@ globalThis.tlsrptLane = {
         } else if (s.value) {
           bytes[i] = s.value instanceof Uint8Array ? s.value : new Uint8Array(s.value);
           if (kinds[i] === READ) sizes[i] = bytes[i].length;
+          if (sizes[i] > most) {
+            kinds[i] = LARGE;
+            bytes[i] = null;
+          }
         }
       }
       return [names, bytes, sizes, kinds, errors];

@@ -28,7 +28,7 @@ pub(super) const READ_BATCH: usize = 128;
 /// sizing every file kept the main-thread engine 2.8 s of 3.4 s on 6,620
 /// small files). A small batch is where one big mailbox is likely, which is
 /// then refused before it is read; a bigger batch learns its sizes from the
-/// bytes read, and an oversized file is refused then.
+/// bytes read, and src/ui/lane.js refuses an oversized file then.
 pub(super) const SIZE_FIRST: usize = 8;
 
 /// Longest stretch of parsing before the page gets the main thread back (ms).
@@ -402,7 +402,6 @@ fn contents(state: AppState, batch: &mut [Source], read: Result<super::lane::Bat
             match (src, read.kind(i)) {
                 (Source::Owned(..), _) => Content::Taken,
                 (Source::File(..), kind) => match kind {
-                    Kind::Read if read.size(i) > MAX_FILE_BYTES => Content::Refused,
                     Kind::Read => Content::Bytes(read.copy(i)),
                     Kind::Large => Content::Refused,
                     Kind::Head | Kind::Failed => Content::Failed(read.error(i)),

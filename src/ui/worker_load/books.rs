@@ -344,7 +344,6 @@ impl Books {
         for (i, s) in seqs.into_iter().enumerate() {
             let size = read.size(i);
             let one = match read.kind(i) {
-                Kind::Read if size > MAX_FILE_BYTES => Read::TooLarge(size),
                 Kind::Read => Read::Bytes(read.bytes(i), size),
                 Kind::Head => match self.held.get(&s) {
                     Some(Source::File(f, ..)) => Read::Blob { prefix: read.copy(i), file: f.clone().into(), size },
